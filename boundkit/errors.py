@@ -35,3 +35,13 @@ class HypothesisViolation(ParameterError):
         self.parameter = result_id
         self.rule = "; ".join(violations)
         self.value = None
+
+
+class MissingParameter(ParameterError):
+    """A result needs parameters that were not given."""
+
+    def __init__(self, names: list[str], result_id: str) -> None:
+        ValueError.__init__(self, f"{', '.join(names)}: required by {result_id} but not given")
+        self.parameter = ", ".join(names)
+        self.rule = f"required by {result_id}"
+        self.value = None

@@ -1,0 +1,461 @@
+"""The theorem registry: every result of the paper as data (THEORY.md sections 2-5).
+
+Each :class:`Result` carries an id, the paper reference, the threat model, the
+algorithms and convexity it covers, its kind (``upper``, ``lower``, ``identity``), its
+hypotheses as SymPy relations, the bound as a SymPy expression and, for upper bounds,
+the per-step :class:`Recursion` it solves.  ``proofs_check`` re-derives each upper bound
+from its recursion; ``verify`` confronts bounds with simulated constructions.
+
+Conventions.  ``N = (n - f) m`` honest samples, ``h = n - f`` honest workers.  Upper
+bounds on uniform stability read ``eps <= L * delta_T`` where ``delta_t`` solves the
+recursion from ``delta_0 = 0``.  Lower bounds are the values the explicit constructions
+of :mod:`constructions` reach (see each entry's ``note``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from boundkit import symbols as S
+from boundkit.errors import HypothesisViolation, MissingParameter, ParameterError
+
+n, f, m, T, t = S.n, S.f, S.m, S.T, S.t
+gamma, L, beta, mu, kappa = S.gamma, S.L, S.beta, S.mu, S.kappa
+N, h = S.N, S.h
+
+#: symbols used only by the Section 4 / Appendix G entries
+epsilon = sp.Symbol("epsilon", nonnegative=True)
+z1, z2 = sp.symbols("z1 z2", real=True)
+theta1, theta2 = sp.symbols("theta1 theta2", real=True)
+confidence_delta = sp.Symbol("delta_conf", positive=True)
+loss_bound = sp.Symbol("M", positive=True)
+universal_c = sp.Symbol("c", positive=True)
+
+EXTRA_NAMES: dict[str, sp.Symbol] = {
+    "epsilon": epsilon,
+    "z1": z1,
+    "z2": z2,
+    "theta1": theta1,
+    "theta2": theta2,
+    "delta_conf": confidence_delta,
+    "loss_bound": loss_bound,
+    "c": universal_c,
+}
+
+#: kappa_SMEA = (4f/(n-f)) (1 + f/(n-2f))^2  (Allouah et al. 2023b, Prop. 5.1; THEORY s.1)
+KAPPA_SMEA = (4 * f / (n - f)) * (1 + f / (n - 2 * f)) ** 2
+#: universal lower bound on kappa (Allouah et al. 2023a, Prop. 6)
+KAPPA_LOWER = f / (n - 2 * f)
+
+
+@dataclass(frozen=True)
+class Recursion:
+    """``delta_{t+1} <= factor * delta_t + increment`` from ``delta_0 = initial``.
+
+    The bound on uniform stability is ``link * delta_T`` (``link = L`` for an
+    ``L``-Lipschitz loss: ``eps <= L E||theta_T - theta'_T||``).
+    """
+
+    factor: sp.Expr
+    increment: sp.Expr
+    initial: sp.Expr = sp.Integer(0)
+    link: sp.Expr = L
+
+    def equation(self) -> sp.Eq:
+        """The recursion as ``Eq(delta(t+1), factor*delta(t) + increment)``."""
+        return sp.Eq(S.delta(t + 1), self.factor * S.delta(t) + self.increment)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One registered result (theorem, proposition, lemma, coefficient)."""
+
+    id: str
+    title: str
+    reference: str
+    threat: str  # "byzantine" | "poisoning" | "none"
+    algorithms: tuple[str, ...]  # subset of ("gd", "sgd")
+    convexity: str  # "convex" | "strongly-convex" | "any"
+    kind: str  # "upper" | "lower" | "identity"
+    quantity: str
+    expression: sp.Expr
+    hypotheses: tuple[sp.Basic, ...] = ()
+    recursion: Recursion | None = None
+    simplified: sp.Expr | None = None
+    note: str = ""
+    defaults: Mapping[str, sp.Expr] = field(default_factory=dict)
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """Names of the parameters the expression needs (after defaults)."""
+        free = set(self.expression.free_symbols)
+        for rel in self.hypotheses:
+            free |= rel.free_symbols
+        for name, value in self.defaults.items():
+            free.discard(_symbol_for(name))
+            free |= value.free_symbols
+        return tuple(sorted(_name_for(s) for s in free))
+
+
+def _name_for(symbol: sp.Symbol) -> str:
+    if symbol in S.NAME_OF:
+        return S.NAME_OF[symbol]
+    for name, sym in EXTRA_NAMES.items():
+        if sym == symbol:
+            return name
+    return str(symbol)
+
+
+def _symbol_for(name: str) -> sp.Symbol:
+    if name in S.BY_NAME:
+        return S.BY_NAME[name]
+    if name in EXTRA_NAMES:
+        return EXTRA_NAMES[name]
+    raise ParameterError(name, "a known parameter name", name)
+
+
+# --------------------------------------------------------------------------- hypotheses
+HONEST_MAJORITY = sp.StrictLessThan(2 * f, n)  # f < n/2
+HAS_MISBEHAVING = sp.GreaterThan(f, 1)
+CONVEX_STEP = sp.LessThan(gamma, 2 / beta)  # gamma <= 2/beta (Lemma B.2(ii))
+STRONG_STEP = sp.LessThan(gamma, 1 / beta)  # gamma <= 1/beta (Lemma B.2(iii))
+MU_BELOW_BETA = sp.LessThan(mu, beta)
+F_GE_THIRD = sp.GreaterThan(3 * f, n)  # f >= n/3
+F_LT_THIRD = sp.StrictLessThan(3 * f, n)  # f < n/3
+N_MINUS_F_EVEN = sp.Eq(sp.Mod(n - f, 2), 0)
+
+_ETA_STRONG = 1 - gamma * mu / 2  # expansivity used in the strongly convex bounds
+_BYZ_TERM = 1 / N + sp.sqrt(kappa)
+_POISON_TERM = (f + 1 / m) / (n - f)
+_KAPPA_DEFAULT = {"kappa": KAPPA_SMEA}
+
+#: sigma_m^2 L^2: the honest variance in S' of the (B1)/(B2) datasets, n - f even
+#: (derived from the data: THEORY.md writes it with N where h = n - f is meant)
+SIGMA_M_SQUARED = 1 - 4 * (m - 1) / (m**2 * h) - 4 / (m**2 * h**2)
+
+
+def _registry() -> tuple[Result, ...]:
+    return (
+        Result(
+            id="thm3.1/convex",
+            title="Byzantine upper bound, convex",
+            reference="Theorem 3.1(i), eq. (2)",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=2 * gamma * L**2 * T * _BYZ_TERM,
+            hypotheses=(HONEST_MAJORITY, CONVEX_STEP),
+            recursion=Recursion(factor=sp.Integer(1), increment=2 * gamma * L * _BYZ_TERM),
+            note="any (f, kappa)-robust rule; kappa defaults to kappa_SMEA",
+            defaults=_KAPPA_DEFAULT,
+        ),
+        Result(
+            id="thm3.1/strongly-convex",
+            title="Byzantine upper bound, strongly convex",
+            reference="Theorem 3.1(ii), eq. (3)",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="strongly-convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=4 * L**2 / mu * _BYZ_TERM * (1 - _ETA_STRONG**T),
+            hypotheses=(HONEST_MAJORITY, STRONG_STEP, MU_BELOW_BETA),
+            recursion=Recursion(factor=_ETA_STRONG, increment=2 * gamma * L * _BYZ_TERM),
+            simplified=4 * L**2 / mu * _BYZ_TERM,
+            note="constant 4 (not Hardt et al.'s 2) from the 1 - gamma*mu/2 expansivity",
+            defaults=_KAPPA_DEFAULT,
+        ),
+        Result(
+            id="thm3.3/convex",
+            title="Poisoning upper bound, convex",
+            reference="Theorem 3.3(i), eq. (5)",
+            threat="poisoning",
+            algorithms=("gd", "sgd"),
+            convexity="convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=2 * gamma * L**2 * T * _POISON_TERM,
+            hypotheses=(HONEST_MAJORITY, CONVEX_STEP),
+            recursion=Recursion(factor=sp.Integer(1), increment=2 * gamma * L * _POISON_TERM),
+            note="any rule that outputs the mean of n - f received vectors (SMEA, MDA)",
+        ),
+        Result(
+            id="thm3.3/strongly-convex",
+            title="Poisoning upper bound, strongly convex",
+            reference="Theorem 3.3(ii), eq. (6)",
+            threat="poisoning",
+            algorithms=("gd", "sgd"),
+            convexity="strongly-convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=4 * L**2 / mu * _POISON_TERM * (1 - _ETA_STRONG**T),
+            hypotheses=(HONEST_MAJORITY, STRONG_STEP, MU_BELOW_BETA),
+            recursion=Recursion(factor=_ETA_STRONG, increment=2 * gamma * L * _POISON_TERM),
+            simplified=4 * L**2 / mu * _POISON_TERM,
+        ),
+        Result(
+            id="thm3.2/f-ge-n/3",
+            title="Byzantine lower bound, f >= n/3",
+            reference="Theorem 3.2(i), App. C.3(i)-(ii)",
+            threat="byzantine",
+            algorithms=("gd",),
+            convexity="convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=gamma * L**2 * T * (1 + sp.sqrt(SIGMA_M_SQUARED) * sp.sqrt(f / (n - 2 * f))),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD, N_MINUS_F_EVEN),
+            note="supremum approached by construction (B1) as the pushed value rises to its "
+            "limit; Omega(gamma L^2 T sqrt(f/(n-2f)))",
+        ),
+        Result(
+            id="thm3.2/f-lt-n/3",
+            title="Byzantine lower bound, f < n/3",
+            reference="Theorem 3.2(ii), App. C.3(iii)",
+            threat="byzantine",
+            algorithms=("gd",),
+            convexity="convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=gamma
+            * L**2
+            * T
+            * (2 * f / (n - 2 * f) + 2 * n / (m * (n - f) * (n - 2 * f))),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_LT_THIRD, N_MINUS_F_EVEN),
+            note="supremum approached by construction (B2); Theta(f/n) only",
+        ),
+        Result(
+            id="thm3.4/gd-convex",
+            title="Poisoning lower bound, GD, convex (tight)",
+            reference="Theorem 3.4(i), App. D.2",
+            threat="poisoning",
+            algorithms=("gd",),
+            convexity="convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=2 * gamma * L**2 * T * _POISON_TERM,
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, CONVEX_STEP),
+            note="construction (P1) reaches eq. (5) exactly",
+        ),
+        Result(
+            id="thm3.4/gd-strongly-convex",
+            title="Poisoning lower bound, GD, strongly convex",
+            reference="Theorem 3.4(ii), App. D.3",
+            threat="poisoning",
+            algorithms=("gd",),
+            convexity="strongly-convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=L**2 / (2 * mu) * _POISON_TERM * (1 - (1 - gamma * mu) ** T),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, sp.LessThan(gamma, 1 / mu)),
+            note="construction (P2) with R = L/(2 mu), beta = mu",
+        ),
+        Result(
+            id="thm3.4/sgd-convex",
+            title="Poisoning lower bound, SGD, convex",
+            reference="Theorem 3.4(i) for SGD, App. D.4",
+            threat="poisoning",
+            algorithms=("sgd",),
+            convexity="convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=gamma * L**2 * f * (T - m) / (n - f),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, CONVEX_STEP, sp.GreaterThan(T, m)),
+            note="construction (P3), projected on [0, 2L/b]; provisional constant",
+        ),
+        Result(
+            id="prop2.1",
+            title="Generalization error below uniform stability",
+            reference="Proposition 2.1",
+            threat="none",
+            algorithms=("gd", "sgd"),
+            convexity="any",
+            kind="upper",
+            quantity="|expected generalization error|",
+            expression=epsilon,
+        ),
+        Result(
+            id="lemma4.1",
+            title="Generalization error in the pivot-worker setting",
+            reference="Lemma 4.1, eq. (10)",
+            threat="none",
+            algorithms=("gd", "sgd"),
+            convexity="convex",
+            kind="identity",
+            quantity="expected generalization error",
+            expression=(z2 - z1) * (theta1 - theta2) / (4 * (n - f)),
+            hypotheses=(HONEST_MAJORITY,),
+            note="m = 1, linear loss; equals eps/(2(n-f)) up to sign",
+        ),
+        Result(
+            id="thm4.2",
+            title="Generalization gap between the threat models",
+            reference="Theorem 4.2, eq. (18)",
+            threat="both",
+            algorithms=("gd",),
+            convexity="convex",
+            kind="lower",
+            quantity="ratio gen_byzantine / gen_poisoning",
+            expression=sp.sqrt(f / (n - 2 * f)) * (n - f) / (f + 1),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD),
+            note="order of the ratio; unbounded as f -> n/2",
+        ),
+        Result(
+            id="kappa/smea",
+            title="Robustness coefficient of SMEA",
+            reference="Allouah et al. 2023b, Prop. 5.1 (recalled)",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="any",
+            kind="upper",
+            quantity="kappa",
+            expression=KAPPA_SMEA,
+            hypotheses=(HONEST_MAJORITY,),
+        ),
+        Result(
+            id="kappa/universal-lower",
+            title="Universal lower bound on kappa",
+            reference="Allouah et al. 2023a, Prop. 6",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="any",
+            kind="lower",
+            quantity="kappa",
+            expression=KAPPA_LOWER,
+            hypotheses=(HONEST_MAJORITY,),
+        ),
+        Result(
+            id="appG/high-probability",
+            title="High-probability generalization bound",
+            reference="Appendix G (Bousquet, Klochkov, Zhivotovskiy 2020)",
+            threat="none",
+            algorithms=("gd", "sgd"),
+            convexity="any",
+            kind="upper",
+            quantity="|generalization error| w.p. 1 - delta",
+            expression=universal_c
+            * (
+                epsilon * sp.log(N) * sp.log(1 / confidence_delta)
+                + loss_bound * sp.sqrt(sp.log(1 / confidence_delta) / N)
+            ),
+            hypotheses=(HONEST_MAJORITY, sp.StrictLessThan(confidence_delta, 1)),
+            note="universal constant c kept symbolic",
+        ),
+    )
+
+
+REGISTRY: tuple[Result, ...] = _registry()
+_BY_ID: dict[str, Result] = {r.id: r for r in REGISTRY}
+
+
+def get(result_id: str) -> Result:
+    """The registered result with this id (``ParameterError`` listing valid ids)."""
+    try:
+        return _BY_ID[result_id]
+    except KeyError:
+        raise ParameterError("theorem", "one of " + ", ".join(_BY_ID), result_id) from None
+
+
+def select(
+    *,
+    threat: str | None = None,
+    kind: str | None = None,
+    algorithm: str | None = None,
+    convexity: str | None = None,
+    registry: Iterable[Result] = REGISTRY,
+) -> tuple[Result, ...]:
+    """Filter the registry; ``None`` means any."""
+    return tuple(
+        r
+        for r in registry
+        if (threat is None or r.threat == threat)
+        and (kind is None or r.kind == kind)
+        and (algorithm is None or algorithm in r.algorithms)
+        and (convexity is None or r.convexity == convexity)
+    )
+
+
+# --------------------------------------------------------------------------- evaluation
+def _exact(name: str, value: object) -> sp.Expr:
+    """Turn a parameter value into an exact SymPy number (floats exactly, NaN rejected)."""
+    if isinstance(value, bool):
+        raise ParameterError(name, "a number", value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParameterError(name, "a finite number (no NaN or infinity)", value)
+        return sp.Rational(Fraction(value))
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, mpmath.mpf):
+        if not mpmath.isfinite(value):
+            raise ParameterError(name, "a finite number (no NaN or infinity)", value)
+        return sp.Rational(Fraction(*value.as_integer_ratio()))
+    if isinstance(value, sp.Expr) and value.is_number:
+        return value
+    raise ParameterError(name, "a number", value)
+
+
+def substitution(result: Result, params: Mapping[str, object]) -> dict[sp.Symbol, sp.Expr]:
+    """Exact substitution for every parameter the result needs (defaults filled in)."""
+    given = {k: v for k, v in dict(params).items() if v is not None}
+    subs: dict[sp.Symbol, sp.Expr] = {}
+    for name, value in given.items():
+        if name in S.BY_NAME or name in EXTRA_NAMES:
+            subs[_symbol_for(name)] = _exact(name, value)
+    for name, default in result.defaults.items():
+        if _symbol_for(name) not in subs:
+            subs[_symbol_for(name)] = default.subs(subs)
+    missing = [s for s in result.symbols if _symbol_for(s) not in subs]
+    if missing:
+        raise MissingParameter(missing, result.id)
+    return subs
+
+
+def violated_hypotheses(result: Result, params: Mapping[str, object]) -> list[str]:
+    """Every hypothesis of ``result`` that ``params`` break, each in words."""
+    subs = substitution(result, params)
+    broken = []
+    for rel in result.hypotheses:
+        if not bool(rel.subs(subs)):
+            shown = ", ".join(f"{_name_for(s)}={subs[s]}" for s in sorted(rel.free_symbols, key=str))
+            broken.append(f"{_pretty(rel)} ({shown})")
+    return broken
+
+
+def _pretty(rel: sp.Basic) -> str:
+    if rel == N_MINUS_F_EVEN:
+        return "n - f even"
+    return sp.sstr(rel)
+
+
+def check_hypotheses(result: Result, params: Mapping[str, object]) -> None:
+    """Raise :class:`HypothesisViolation` naming every broken hypothesis."""
+    broken = violated_hypotheses(result, params)
+    if broken:
+        raise HypothesisViolation(result.id, broken)
+
+
+def exact_value(result: Result, params: Mapping[str, object]) -> sp.Expr:
+    """The bound at ``params`` as an exact SymPy number (hypotheses checked)."""
+    check_hypotheses(result, params)
+    return result.expression.subs(substitution(result, params))
+
+
+def evaluate(result: Result | str, params: Mapping[str, object], dps: int = 50) -> mpmath.mpf:
+    """The bound at ``params`` as an ``mpmath.mpf`` with ``dps`` significant digits."""
+    if isinstance(result, str):
+        result = get(result)
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 15:
+        raise ParameterError("dps", "an integer >= 15", dps)
+    value = exact_value(result, params)
+    with mpmath.workdps(dps):
+        return +mpmath.mpf(sp.N(value, dps + 10))
