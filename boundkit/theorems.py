@@ -426,7 +426,8 @@ def violated_hypotheses(result: Result, params: Mapping[str, object]) -> list[st
     broken = []
     for rel in result.hypotheses:
         if not bool(rel.subs(subs)):
-            shown = ", ".join(f"{_name_for(s)}={subs[s]}" for s in sorted(rel.free_symbols, key=str))
+            names = sorted(rel.free_symbols, key=str)
+            shown = ", ".join(f"{_name_for(s)}={subs[s]}" for s in names)
             broken.append(f"{_pretty(rel)} ({shown})")
     return broken
 
