@@ -1,0 +1,236 @@
+"""``python -m boundkit verify``: upper >= empirical >= lower, over a grid.
+
+For every registered construction (:mod:`constructions`) and every grid point where it is
+defined, the verifier
+
+1. builds the construction exactly and simulates it (:func:`constructions.measure.measure`),
+2. evaluates the registered upper and lower bounds at the constants the construction
+   really has (:func:`boundkit.theorems.evaluate`),
+3. checks ``upper >= empirical >= lower`` and ``empirical == closed form`` with the relative
+   tolerance ``10**-(dps - 10)`` (Monte Carlo values: the closed form must lie in the
+   confidence interval and the bounds must not be contradicted by it),
+
+and, as a check of its own, the paper's central claim (Theorem 3.2 vs eq. 5): for
+``f >= n/3`` the Byzantine construction's instability exceeds the poisoning upper bound
+at the same parameters, by a ratio that grows as ``f -> n/2``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+
+import mpmath
+
+from boundkit import theorems
+from boundkit.config import Setting
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A parameter grid: every ``n`` with every valid ``f >= 1``, every ``m`` and ``T``."""
+
+    ns: tuple[int, ...]
+    ms: tuple[int, ...] = (1, 2, 5)
+    Ts: tuple[int, ...] = (1, 10, 100)
+    step_size: Fraction = Fraction(1, 10)
+    lipschitz: Fraction = Fraction(1)
+    smoothness: Fraction = Fraction(1)
+    strong_convexity: Fraction = Fraction(1, 2)
+    f_values: tuple[int, ...] | None = None  # None: every f in 1..floor((n-1)/2)
+
+    def settings(self) -> Iterator[Setting]:
+        for n, m, T in itertools.product(self.ns, self.ms, self.Ts):
+            fs = self.f_values or tuple(range(1, (n - 1) // 2 + 1))
+            for f in fs:
+                if 2 * f < n:
+                    yield Setting(
+                        n=n,
+                        f=f,
+                        m=m,
+                        T=T,
+                        step_size=self.step_size,
+                        lipschitz=self.lipschitz,
+                        smoothness=self.smoothness,
+                        strong_convexity=self.strong_convexity,
+                    )
+
+    def describe(self) -> str:
+        fs = "all 1..floor((n-1)/2)" if self.f_values is None else str(list(self.f_values))
+        return (
+            f"n in {list(self.ns)}, f in {fs}, m in {list(self.ms)}, T in {list(self.Ts)}, "
+            f"step_size={self.step_size}, lipschitz={self.lipschitz}, "
+            f"smoothness={self.smoothness}, strong_convexity={self.strong_convexity}"
+        )
+
+
+DEFAULT_GRID = Grid(ns=(3, 4, 5, 6, 7, 10, 11, 20, 21, 51, 101))
+QUICK_GRID = Grid(ns=(5, 6, 11), ms=(1, 2), Ts=(1, 10))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One construction at one grid point."""
+
+    construction: str
+    setting: Setting
+
+
+@dataclass(frozen=True)
+class Record:
+    """One check: the JSON record of ``verify --json`` (all numbers as strings)."""
+
+    check: str
+    theorem: str
+    construction: str
+    threat: str
+    algorithm: str
+    convexity: str
+    n: int
+    f: int
+    m: int
+    T: int
+    gamma: str
+    L: str
+    beta: str
+    mu: str
+    upper: str
+    empirical: str
+    lower: str
+    closed_form: str
+    exact: bool
+    status: str
+    detail: str = ""
+    upper_slack: str = ""
+    lower_slack: str = ""
+    extras: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def tolerance_for(dps: int) -> mpmath.mpf:
+    """Default relative tolerance ``10**-(dps - 10)``."""
+    return mpmath.mpf(10) ** (-(dps - 10))
+
+
+def _geq(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
+    """``a >= b`` up to a relative tolerance."""
+    return a >= b - tol * max(abs(a), abs(b))
+
+
+def _close(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
+    """``a == b`` up to a relative tolerance (absolute ``tol`` near zero)."""
+    return abs(a - b) <= tol * max(abs(a), abs(b), 1)
+
+
+def _num(x: object, dps: int) -> str:
+    return "" if x is None else mpmath.nstr(x, dps)
+
+
+def _bound(result_id: str, setting: Setting, dps: int) -> mpmath.mpf:
+    return theorems.evaluate(result_id, setting.as_dict(), dps=dps)
+
+
+def _judge(
+    upper: mpmath.mpf, lower: mpmath.mpf, measurement: object, tol: mpmath.mpf
+) -> tuple[bool, str]:
+    """Decide one construction check; returns (passed, reason when failed)."""
+    empirical = measurement.empirical
+    closed = measurement.closed_form
+    if measurement.exact:
+        problems = []
+        if not _geq(upper, empirical, tol):
+            problems.append("upper < empirical")
+        if not _geq(empirical, lower, tol):
+            problems.append("empirical < lower")
+        if not _close(empirical, closed, tol):
+            problems.append("empirical != closed form")
+        return (not problems, "; ".join(problems))
+    low, high = measurement.interval
+    problems = []
+    if not low <= closed <= high:
+        problems.append("closed form outside the Monte Carlo interval")
+    if upper < low:
+        problems.append("upper < Monte Carlo interval")
+    if lower > high:
+        problems.append("lower > Monte Carlo interval")
+    return (not problems, "; ".join(problems))
+
+
+def run_case(case: Case, dps: int = 50, tolerance: mpmath.mpf | None = None) -> Record:
+    """Build, simulate and check one case (module-level so process pools can pickle it)."""
+    from constructions import CONSTRUCTIONS
+    from constructions.measure import measure
+
+    construction = CONSTRUCTIONS[case.construction]
+    with mpmath.workdps(dps):
+        tol = tolerance_for(dps) if tolerance is None else mpmath.mpf(tolerance)
+        instance = construction.build(case.setting)
+        s = instance.setting
+        upper = _bound(construction.upper_id, s, dps)
+        lower = _bound(construction.lower_id, s, dps)
+        measurement = measure(instance, dps=dps)
+        passed, why = _judge(upper, lower, measurement, tol)
+        empirical = measurement.empirical
+        return Record(
+            check="bounds",
+            theorem=f"{construction.upper_id} >= {construction.name} >= {construction.lower_id}",
+            construction=construction.name,
+            threat=construction.threat,
+            algorithm=construction.algorithm,
+            convexity=construction.convexity,
+            n=s.n,
+            f=s.f,
+            m=s.m,
+            T=s.T,
+            gamma=str(s.step_size),
+            L=str(s.lipschitz),
+            beta=str(s.smoothness),
+            mu=str(s.strong_convexity),
+            upper=_num(upper, dps),
+            empirical=_num(empirical, dps),
+            lower=_num(lower, dps),
+            closed_form=_num(measurement.closed_form, dps),
+            exact=bool(measurement.exact),
+            status="PASS" if passed else "FAIL",
+            detail=why,
+            upper_slack=_num((upper - empirical) / upper if upper else None, 6),
+            lower_slack=_num((empirical - lower) / empirical if empirical else None, 6),
+            extras={k: str(v) for k, v in dict(instance.extras).items()},
+        )
+
+
+def plan(grid: Grid, names: Sequence[str] | None = None) -> list[Case]:
+    """Every (construction, setting) pair of the grid where the construction is defined."""
+    from constructions import CONSTRUCTIONS
+
+    chosen = names or tuple(CONSTRUCTIONS)
+    cases = []
+    for setting in grid.settings():
+        for name in chosen:
+            if CONSTRUCTIONS[name].applies(setting) is None:
+                cases.append(Case(name, setting))
+    return cases
+
+
+def run_cases(
+    cases: Sequence[Case],
+    *,
+    dps: int = 50,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[Iterable[Record], int], Iterable[Record]] | None = None,
+) -> list[Record]:
+    """Run ``cases`` serially, on a local process pool, or on a Dask cluster.
+
+    Records come back in the order of ``cases`` whatever the executor.
+    """
+    from boundkit.parallel import map_ordered
+
+    results = map_ordered(run_case, cases, dps=dps, workers=workers, scheduler=scheduler)
+    if progress is not None:
+        results = progress(results, len(cases))
+    return list(results)
