@@ -234,3 +234,146 @@ def run_cases(
     if progress is not None:
         results = progress(results, len(cases))
     return list(results)
+
+
+# --------------------------------------------------------------------------- bound sweep
+@dataclass(frozen=True)
+class SweepResult:
+    """Every registered stability bound evaluated on a grid (finite and positive)."""
+
+    evaluated: int
+    skipped: int
+    problems: tuple[str, ...]
+
+
+def _sweep_results() -> tuple[theorems.Result, ...]:
+    return tuple(r for r in theorems.REGISTRY if r.quantity in ("uniform stability", "kappa"))
+
+
+def bound_sweep(grid: Grid, dps: int = 30) -> SweepResult:
+    """Evaluate every stability bound where its hypotheses hold; flag non-finite or <= 0.
+
+    Also checks, point by point, that the Byzantine upper bound with ``kappa_SMEA`` is
+    never below the poisoning upper bound (Theorem 3.1 vs 3.3).
+    """
+    evaluated = skipped = 0
+    problems: list[str] = []
+    pairs = (
+        ("thm3.1/convex", "thm3.3/convex"),
+        ("thm3.1/strongly-convex", "thm3.3/strongly-convex"),
+    )
+    for setting in grid.settings():
+        params = setting.as_dict()
+        values: dict[str, mpmath.mpf] = {}
+        for result in _sweep_results():
+            if theorems.violated_hypotheses(result, params):
+                skipped += 1
+                continue
+            value = theorems.evaluate(result, params, dps=dps)
+            values[result.id] = value
+            evaluated += 1
+            if not (mpmath.isfinite(value) and value > 0):
+                problems.append(f"{result.id} at {params}: {value}")
+        for byzantine, poisoning in pairs:
+            both = byzantine in values and poisoning in values
+            if both and values[byzantine] < values[poisoning]:
+                problems.append(f"{byzantine} < {poisoning} at {params}")
+    return SweepResult(evaluated, skipped, tuple(problems))
+
+
+# --------------------------------------------------------------------------- central claim
+def central_claim(records: Sequence[Record], dps: int = 50) -> list[Record]:
+    """Theorem 3.2 vs eq. (5): Byzantine instability above the poisoning upper bound.
+
+    For each (B1) record (``f >= n/3``) compare its empirical instability with the
+    poisoning upper bound ``thm3.3/convex`` at the same ``(n, f, m, T, gamma, L)``; then, for
+    each ``(n, m, T)``, check that the ratio grows with ``f``.
+    """
+    out: list[Record] = []
+    series: dict[tuple[int, int, int], list[tuple[int, mpmath.mpf]]] = {}
+    with mpmath.workdps(dps):
+        for r in records:
+            if r.construction != "B1" or r.check != "bounds":
+                continue
+            params = dict(
+                n=r.n,
+                f=r.f,
+                m=r.m,
+                T=r.T,
+                step_size=Fraction(r.gamma),
+                lipschitz=Fraction(r.L),
+                smoothness=Fraction(r.beta),
+            )
+            poison_upper = theorems.evaluate("thm3.3/convex", params, dps=dps)
+            empirical = mpmath.mpf(r.empirical)
+            ratio = empirical / poison_upper
+            series.setdefault((r.n, r.m, r.T), []).append((r.f, ratio))
+            out.append(
+                _claim_record(
+                    r,
+                    "byzantine > poisoning upper",
+                    poison_upper,
+                    ratio > 1,
+                    f"ratio {mpmath.nstr(ratio, 8)}",
+                    dps,
+                )
+            )
+        for (n, m, T), points in series.items():
+            points.sort()
+            ratios = [p[1] for p in points]
+            grows = all(b >= a for a, b in zip(ratios, ratios[1:], strict=False))
+            detail = "ratios " + ", ".join(f"f={f}:{mpmath.nstr(q, 5)}" for f, q in points)
+            out.append(
+                Record(
+                    check="central-claim-growth",
+                    theorem="thm3.2 vs thm3.3 (ratio grows in f)",
+                    construction="B1 / eq.5",
+                    threat="both",
+                    algorithm="gd",
+                    convexity="convex",
+                    n=n,
+                    f=points[-1][0],
+                    m=m,
+                    T=T,
+                    gamma="",
+                    L="",
+                    beta="",
+                    mu="",
+                    upper="",
+                    empirical=mpmath.nstr(ratios[-1], 12),
+                    lower="",
+                    closed_form="",
+                    exact=True,
+                    status="PASS" if grows else "FAIL",
+                    detail=detail,
+                )
+            )
+    return out
+
+
+def _claim_record(
+    r: Record, what: str, poison_upper: mpmath.mpf, ok: bool, detail: str, dps: int
+) -> Record:
+    return Record(
+        check="central-claim",
+        theorem=f"thm3.2 {what}",
+        construction="B1 / eq.5",
+        threat="both",
+        algorithm=r.algorithm,
+        convexity=r.convexity,
+        n=r.n,
+        f=r.f,
+        m=r.m,
+        T=r.T,
+        gamma=r.gamma,
+        L=r.L,
+        beta=r.beta,
+        mu=r.mu,
+        upper=_num(poison_upper, dps),
+        empirical=r.empirical,
+        lower="",
+        closed_form=r.closed_form,
+        exact=r.exact,
+        status="PASS" if ok else "FAIL",
+        detail=detail,
+    )

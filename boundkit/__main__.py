@@ -1,0 +1,7 @@
+"""``python -m boundkit``."""
+
+import sys
+
+from boundkit.cli import main
+
+sys.exit(main())
