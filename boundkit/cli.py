@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from boundkit.errors import ParameterError
+from boundkit.errors import ParameterError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise ParameterError("arguments", message)
+        raise UsageError(message)
 
 
 def exact_number(name: str) -> Callable[[str], Fraction]:
@@ -29,10 +29,10 @@ def exact_number(name: str) -> Callable[[str], Fraction]:
 
     def parse(text: str) -> Fraction:
         try:
-            value = Fraction(text)
+            return Fraction(text)
         except (ValueError, ZeroDivisionError):
-            raise ParameterError(name, "a finite number such as 0.1 or 1/10", text) from None
-        return value
+            rule = "a finite number such as 0.1 or 1/10"
+            raise argparse.ArgumentTypeError(str(ParameterError(name, rule, text))) from None
 
     return parse
 
@@ -42,9 +42,12 @@ def integer(name: str, minimum: int | None = None) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise ParameterError(name, "an integer", text) from None
+            raise argparse.ArgumentTypeError(
+                str(ParameterError(name, "an integer", text))
+            ) from None
         if minimum is not None and value < minimum:
-            raise ParameterError(name, f"{name} >= {minimum}", text)
+            rule = f"{name} >= {minimum}"
+            raise argparse.ArgumentTypeError(str(ParameterError(name, rule, text)))
         return value
 
     return parse

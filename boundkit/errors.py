@@ -45,3 +45,13 @@ class MissingParameter(ParameterError):
         self.parameter = ", ".join(names)
         self.rule = f"required by {result_id}"
         self.value = None
+
+
+class UsageError(ParameterError):
+    """A command-line usage problem, reported verbatim in one line."""
+
+    def __init__(self, message: str) -> None:
+        ValueError.__init__(self, message)
+        self.parameter = "arguments"
+        self.rule = message
+        self.value = None
