@@ -267,7 +267,7 @@ def _registry() -> tuple[Result, ...]:
             kind="lower",
             quantity="uniform stability",
             expression=gamma * L**2 * f * (T - m) / (n - f),
-            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, CONVEX_STEP, sp.GreaterThan(T, m)),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, CONVEX_STEP, sp.StrictGreaterThan(T, m)),
             note="construction (P3), projected on [0, 2L/b]; provisional constant",
         ),
         Result(

@@ -1,0 +1,200 @@
+"""The check type and the small symbolic helpers every check module shares.
+
+A *check* compares two independently obtained expressions (THEORY.md: "boundkit must
+not trust this file either").  It is a pure function returning a :class:`CheckResult`;
+:class:`Check` pairs it with a name for the registry in :mod:`proofs_check.checks`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from boundkit import symbols as S
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one check: ``compared`` is one short line, ``detail`` the expressions."""
+
+    name: str
+    passed: bool
+    compared: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: a name, the paper/THEORY reference and the function to run."""
+
+    name: str
+    reference: str
+    run: Callable[[], CheckResult]
+
+
+# --------------------------------------------------------------------------- comparisons
+def is_zero(expr: sp.Expr) -> bool:
+    """``True`` when SymPy reduces ``expr`` to exactly 0 (cancel first, then simplify)."""
+    expr = sp.sympify(expr)
+    if expr == 0:
+        return True
+    quick = sp.cancel(sp.together(sp.expand(expr)))
+    if quick == 0:
+        return True
+    return bool(sp.simplify(expr) == 0)
+
+
+def same(a: sp.Expr, b: sp.Expr) -> bool:
+    """Symbolic equality of two expressions: ``a - b`` simplifies to 0."""
+    return is_zero(sp.sympify(a) - sp.sympify(b))
+
+
+def _num_den(expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    num, den = sp.fraction(sp.cancel(sp.together(sp.sympify(expr))))
+    return sp.expand(num), sp.expand(den)
+
+
+def proved_positive(expr: sp.Expr) -> bool:
+    """``expr > 0`` shown by SymPy's sign rules on the expanded numerator and denominator.
+
+    Meant for rational functions of positive/nonnegative symbols after the hypotheses are
+    written as substitutions (``n = 2f + s``, ``gamma = 1/(beta + p)``, ...): then a
+    polynomial with positive coefficients is recognised as positive term by term.
+    """
+    num, den = _num_den(expr)
+    return bool(
+        (num.is_positive and den.is_positive) or (num.is_negative and den.is_negative)
+    )
+
+
+def proved_nonnegative(expr: sp.Expr) -> bool:
+    """``expr >= 0`` by the same sign rules (0 itself included)."""
+    num, den = _num_den(expr)
+    if num == 0:
+        return True
+    return bool(
+        (num.is_nonnegative and den.is_positive) or (num.is_nonpositive and den.is_negative)
+    )
+
+
+# --------------------------------------------------------------------------- hypotheses
+#: fresh positive reals used to write the hypotheses as substitutions
+s_gap = sp.Symbol("s", positive=True)  # n = 2f + s  (f < n/2)
+p_slack = sp.Symbol("p", nonnegative=True)  # gamma = c/(beta + p)
+q_slack = sp.Symbol("q", nonnegative=True)  # mu = beta/(1 + q)  (mu <= beta)
+f_pos = sp.Symbol("f", positive=True)  # f >= 1 treated as f > 0
+
+#: f < n/2 with f > 0: n = 2f + s
+HONEST_MAJORITY_SUBS: dict[sp.Symbol, sp.Expr] = {S.n: 2 * f_pos + s_gap, S.f: f_pos}
+
+
+# --------------------------------------------------------------------------- sampling
+def rng(seed: int = 20250618) -> random.Random:
+    """The fixed-seed generator every spot check uses (reproducible runs)."""
+    return random.Random(seed)
+
+
+def rational(r: random.Random, lo: int = 1, hi: int = 9, den: int = 7) -> sp.Rational:
+    """A random positive rational ``a/b`` with ``lo <= a <= hi*b``-ish, exactly."""
+    b = r.randint(1, den)
+    return sp.Rational(r.randint(lo, hi * b), b)
+
+
+def valid_point(r: random.Random, strong: bool = False) -> dict[sp.Symbol, sp.Expr]:
+    """A random exact parameter point satisfying every upper-bound hypothesis.
+
+    ``f < n/2``, ``gamma <= 2/beta`` (or ``<= 1/beta`` and ``mu <= beta`` when ``strong``),
+    ``kappa`` a square of a rational so ``sqrt(kappa)`` stays rational.
+    """
+    n = r.randint(3, 40)
+    f = r.randint(0, (n - 1) // 2)
+    beta = rational(r)
+    gamma = beta ** -1 * sp.Rational(r.randint(1, 20), 20) * (1 if strong else 2)
+    mu = beta * sp.Rational(r.randint(1, 20), 20)
+    kappa = sp.Rational(r.randint(0, 30), r.randint(1, 10)) ** 2
+    return {
+        S.n: sp.Integer(n),
+        S.f: sp.Integer(f),
+        S.m: sp.Integer(r.randint(1, 12)),
+        S.T: sp.Integer(r.randint(1, 25)),
+        S.gamma: gamma,
+        S.L: rational(r),
+        S.beta: beta,
+        S.mu: mu,
+        S.kappa: kappa,
+    }
+
+
+def multiset_subsets(
+    values: Sequence[tuple[Fraction, int]], size: int
+) -> Iterable[tuple[tuple[Fraction, int], ...]]:
+    """Every sub-multiset of ``size`` elements of ``[(value, count), ...]``.
+
+    Identical workers are interchangeable, so this enumerates every subset of workers up
+    to relabelling: the brute force behind the SMEA choices (Def. 2.3).
+    """
+
+    def rec(i: int, left: int) -> Iterable[tuple[tuple[Fraction, int], ...]]:
+        if i == len(values):
+            if left == 0:
+                yield ()
+            return
+        value, count = values[i]
+        for k in range(min(count, left) + 1):
+            for rest in rec(i + 1, left - k):
+                yield ((value, k), *rest) if k else rest
+
+    return rec(0, size)
+
+
+def weighted_variance(pool: Iterable[tuple[object, object]]) -> object:
+    """Variance of a pool ``[(value, count), ...]`` from weighted first and second moments.
+
+    Works for SymPy expressions and for ``Fraction``s alike; independent of the pairwise
+    identity (THEORY.md s.1), which the variance checks compare it with.
+    """
+    pool = list(pool)
+    total = sum(c for _, c in pool)
+    mean = sum(c * v for v, c in pool) / total
+    second = sum(c * v * v for v, c in pool) / total
+    return second - mean * mean
+
+
+def weighted_mean(pool: Iterable[tuple[object, object]]) -> object:
+    """Mean of a pool ``[(value, count), ...]``."""
+    pool = list(pool)
+    return sum(c * v for v, c in pool) / sum(c for _, c in pool)
+
+
+def smea_choice(
+    pool: Sequence[tuple[Fraction, int]], size: int
+) -> tuple[Fraction, list[tuple[tuple[Fraction, int], ...]]]:
+    """Least variance over every sub-multiset of ``size`` elements, and all minimisers.
+
+    SMEA (Def. 2.3) by brute force over worker subsets, in exact rationals.
+    """
+    best: Fraction | None = None
+    winners: list[tuple[tuple[Fraction, int], ...]] = []
+    for sub in multiset_subsets(pool, size):
+        var = weighted_variance(sub)
+        if best is None or var < best:
+            best, winners = var, [sub]
+        elif var == best:
+            winners.append(sub)
+    assert best is not None
+    return best, winners
+
+
+def show(expr: object) -> str:
+    """One-line string of an expression for ``--verbose``."""
+    return sp.sstr(expr) if isinstance(expr, sp.Basic) else str(expr)
+
+
+def result(name: str, passed: bool, compared: str, **exprs: object) -> CheckResult:
+    """Build a :class:`CheckResult`; keyword expressions become the verbose detail."""
+    detail = "; ".join(f"{k} = {show(v)}" for k, v in exprs.items())
+    return CheckResult(name=name, passed=bool(passed), compared=compared, detail=detail)
