@@ -64,9 +64,9 @@ def test_every_bound_finite_and_positive_where_hypotheses_hold(params: dict) -> 
 @given(valid_params(), st.integers(1, 100))
 def test_upper_bounds_grow_with_T(params: dict, extra: int) -> None:
     for rid in UPPER_CONVEX + UPPER_STRONG:
-        before = theorems.evaluate(rid, params)
-        after = theorems.evaluate(rid, {**params, "T": params["T"] + extra})
-        assert after > before, rid
+        before = theorems.exact_value(theorems.get(rid), params)
+        after = theorems.exact_value(theorems.get(rid), {**params, "T": params["T"] + extra})
+        assert bool(after > before), rid  # exact: eta^T is below 50 digits for large T
 
 
 @settings(max_examples=60, deadline=None)
