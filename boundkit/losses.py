@@ -75,6 +75,22 @@ def require_dimension(name: str, value: object) -> None:
         raise ParameterError(name, "an integer >= 1", value)
 
 
+def less(a: Any, b: Any) -> bool:
+    """``a < b``, also between an ``mpf`` and a ``Fraction`` (which ``mpmath`` refuses)."""
+    try:
+        return bool(a < b)
+    except TypeError:
+        return bool(_to_mpf(a) < _to_mpf(b))
+
+
+def _to_mpf(u: Any) -> Any:
+    if isinstance(u, mpmath.mpf):
+        return u
+    if isinstance(u, numbers.Rational):
+        return mpmath.mpf(u.numerator) / u.denominator
+    return mpmath.mpf(u)
+
+
 # --------------------------------------------------------------------------- vectors
 
 
@@ -185,7 +201,7 @@ class Box:
             for name, b in (("lower", lo), ("upper", hi)):
                 if b is not None:
                     require_finite_real(name, b)
-            if lo is not None and hi is not None and lo > hi:
+            if lo is not None and hi is not None and less(hi, lo):
                 raise ParameterError("lower, upper", "lower <= upper", (lo, hi))
 
     @property
@@ -212,9 +228,9 @@ class Box:
 
     def _clamp(self, x: Any, index: int) -> Any:
         lo, hi = _bound_at(self.lower, index), _bound_at(self.upper, index)
-        if lo is not None and x < lo:
+        if lo is not None and less(x, lo):
             return lo
-        if hi is not None and x > hi:
+        if hi is not None and less(hi, x):
             return hi
         return x
 
@@ -256,7 +272,7 @@ class Ball:
         """True when ``x`` has the right shape and ``||x||^2 <= radius^2`` (exact)."""
         if is_vector(x) != (self.dimension > 1) or dimension_of(x) != self.dimension:
             return False
-        return squared_norm(x) <= self.radius * self.radius
+        return not less(self.radius * self.radius, squared_norm(x))
 
 
 @dataclass(frozen=True)
@@ -434,9 +450,11 @@ class LinearQuadraticSamples:
         if not (isinstance(z, tuple) and len(z) == 2 and all(is_finite_real(c) for c in z)):
             return False
         a, b = z
-        if not (-self.bound <= a <= self.bound and 0 <= b <= self.curvature_max):
+        if less(a, -self.bound) or less(self.bound, a) or less(b, 0):
             return False
-        return not self.bounded_gradients or a + b * self.domain_upper <= self.bound
+        if less(self.curvature_max, b):
+            return False
+        return not (self.bounded_gradients and less(self.bound, a + b * self.domain_upper))
 
     def vertices(self) -> tuple[tuple[Any, Any], ...]:
         """Corners of the polygon (exact in the constants' number type)."""
@@ -536,14 +554,6 @@ def _sigmoid(u: Any, use_float: bool) -> Any:
     return 1 / (1 + mpmath.exp(-_to_mpf(u)))
 
 
-def _to_mpf(u: Any) -> Any:
-    if isinstance(u, mpmath.mpf):
-        return u
-    if isinstance(u, numbers.Rational):
-        return mpmath.mpf(u.numerator) / u.denominator
-    return mpmath.mpf(u)
-
-
 @dataclass(frozen=True)
 class LogisticLoss(Loss):
     """``l(theta; (x, y)) = log(1 + exp(-y <x, theta>))``, ``||x|| <= B``, ``y = +-1``.
@@ -626,6 +636,7 @@ __all__ = [
     "exact_sqrt",
     "is_finite_real",
     "is_vector",
+    "less",
     "require_finite_real",
     "require_positive",
     "squared_norm",
