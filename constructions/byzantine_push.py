@@ -110,7 +110,7 @@ class _Quadratic:
         return _Quadratic(self.a - other.a, self.b - other.b, self.c - other.c)
 
     def at(self, v: mpmath.mpf) -> mpmath.mpf:
-        return (mpmath.mpf(self.a) * v + mpmath.mpf(self.b)) * v + mpmath.mpf(self.c)
+        return (_mp(self.a) * v + _mp(self.b)) * v + _mp(self.c)
 
     def roots(self) -> list[sp.Expr]:
         """Real roots as exact SymPy numbers ``p +- sqrt(q)``."""
@@ -122,6 +122,10 @@ class _Quadratic:
             return []
         r = sp.sqrt(disc)
         return [(-b - r) / (2 * a), (-b + r) / (2 * a)]
+
+
+def _mp(x: Fraction) -> mpmath.mpf:
+    return mpmath.mpf(x.numerator) / x.denominator
 
 
 def _window_quadratic(part: Groups, copies: int) -> _Quadratic:
@@ -181,9 +185,17 @@ def _selection_interval(
         if not unique or abs(_num(p) - _num(unique[-1])) > mpmath.mpf(10) ** (-_ORDER_DPS + 20):
             unique.append(p)
 
-    def selected(x: mpmath.mpf) -> bool:
+    tiny = mpmath.mpf(10) ** (-_ORDER_DPS + 30)
+
+    def selected(x: mpmath.mpf, *, at_end: bool = False) -> bool:
         with mpmath.workdps(_ORDER_DPS):
-            return all(d.at(x) > 0 if j < s else d.at(x) >= 0 for j, d in diffs)
+            for j, d in diffs:
+                value = d.at(x)
+                if at_end and abs(value) < tiny:
+                    value = mpmath.mpf(0)  # a root: the tie is decided by the start
+                if not (value > 0 if j < s else value >= 0):
+                    return False
+            return True
 
     best = None
     for i, low in enumerate(unique):
@@ -196,8 +208,7 @@ def _selection_interval(
         with mpmath.workdps(_ORDER_DPS):
             mid = (_num(low) + _num(high)) / 2
         if selected(mid):
-            with mpmath.workdps(_ORDER_DPS):
-                attained = selected(_num(high))
+            attained = selected(_num(high), at_end=True)
             best = (low, high, attained)
     return best
 
