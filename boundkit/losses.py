@@ -80,10 +80,11 @@ def less(a: Any, b: Any) -> bool:
     try:
         return bool(a < b)
     except TypeError:
-        return bool(_to_mpf(a) < _to_mpf(b))
+        return bool(to_mpf(a) < to_mpf(b))
 
 
-def _to_mpf(u: Any) -> Any:
+def to_mpf(u: Any) -> Any:
+    """``u`` as an ``mpf`` at the current precision (rationals divided in ``mpf``)."""
     if isinstance(u, mpmath.mpf):
         return u
     if isinstance(u, numbers.Rational):
@@ -92,6 +93,15 @@ def _to_mpf(u: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- vectors
+
+
+def require_point(name: str, dimension: int, point: object) -> None:
+    """Raise :class:`ParameterError` unless ``point`` is a finite point of ``R^dimension``
+    (a number when ``dimension == 1``, a tuple of ``dimension`` numbers otherwise)."""
+    shaped = is_vector(point) == (dimension > 1) and dimension_of(point) == dimension
+    leaves = point if is_vector(point) else (point,)
+    if not shaped or not all(is_finite_real(x) for x in leaves):  # type: ignore[union-attr]
+        raise ParameterError(name, f"a finite point of dimension {dimension}", point)
 
 
 def is_vector(x: Vector) -> bool:
@@ -320,6 +330,8 @@ class Loss(ABC):
     numeric_fields: ClassVar[tuple[str, ...]] = ()
     #: exact rational arithmetic is possible (value and gradient are rational functions)
     rational: ClassVar[bool] = True
+    #: the gradient does not depend on ``theta`` (the simulator then computes it once)
+    constant_gradient: ClassVar[bool] = False
 
     @abstractmethod
     def value(self, theta: Vector, z: Any) -> Any:
@@ -330,7 +342,13 @@ class Loss(ABC):
         """``grad_theta l(theta; z)`` (same shape as ``theta``)."""
 
     def converted(self, to_number: NumberConverter) -> Loss:
-        """The same loss with its numeric constants in the number type of ``to_number``."""
+        """The same loss with its numeric constants in the number type of ``to_number``.
+
+        Rewrites the dataclass fields named in ``numeric_fields``; a loss without any
+        (e.g. a user loss) is returned unchanged.
+        """
+        if not self.numeric_fields:
+            return self
         return replace(  # type: ignore[type-var]
             self, **{name: to_number(getattr(self, name)) for name in self.numeric_fields}
         )
@@ -350,6 +368,7 @@ class LinearLoss(Loss):
     dimension: int = 1
 
     numeric_fields: ClassVar[tuple[str, ...]] = ("bound",)
+    constant_gradient: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         require_positive("bound", self.bound)
@@ -536,12 +555,12 @@ def _uses_float(*values: object) -> bool:
     return any(_uses_float(*v) if isinstance(v, tuple) else isinstance(v, float) for v in values)
 
 
-def _softplus(u: Any, use_float: bool) -> Any:
+def softplus(u: Any, use_float: bool = False) -> Any:
     """``log(1 + exp(u))``, overflow-free: ``max(u, 0) + log1p(exp(-|u|))``."""
     if use_float:
         u = float(u)
         return max(u, 0.0) + math.log1p(math.exp(-abs(u)))
-    u = _to_mpf(u)
+    u = to_mpf(u)
     return max(u, 0) + mpmath.log1p(mpmath.exp(-abs(u)))
 
 
@@ -551,7 +570,7 @@ def _sigmoid(u: Any, use_float: bool) -> Any:
         u = float(u)
         e = math.exp(-abs(u))
         return 1.0 / (1.0 + e) if u >= 0 else e / (1.0 + e)
-    return 1 / (1 + mpmath.exp(-_to_mpf(u)))
+    return 1 / (1 + mpmath.exp(-to_mpf(u)))
 
 
 @dataclass(frozen=True)
@@ -586,7 +605,7 @@ class LogisticLoss(Loss):
     def value(self, theta: Vector, z: Any) -> Any:
         x, y = z
         margin = y * dot(x, theta)
-        return _softplus(-margin, _uses_float(theta, x, y))
+        return softplus(-margin, _uses_float(theta, x, y))
 
     def gradient(self, theta: Vector, z: Any) -> Vector:
         x, y = z
@@ -638,6 +657,9 @@ __all__ = [
     "is_vector",
     "less",
     "require_finite_real",
+    "require_point",
     "require_positive",
+    "softplus",
+    "to_mpf",
     "squared_norm",
 ]

@@ -38,7 +38,8 @@ import numbers
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import product
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -59,7 +60,9 @@ from boundkit.losses import (
     euclidean_norm,
     is_finite_real,
     is_vector,
+    require_point,
     require_positive,
+    to_mpf,
 )
 
 Message = tuple[Vector, int]
@@ -260,24 +263,19 @@ def _require_in_data_domain(name: str, loss: Loss, groups: tuple[WorkerGroup, ..
                 raise ParameterError(name, "samples in the loss's data_domain", z)
 
 
-def _require_point(name: str, loss: Loss, point: object) -> None:
-    _require_numbers(name, point)
-    if is_vector(point) != (loss.dimension > 1) or dimension_of(point) != loss.dimension:
-        raise ParameterError(name, f"a point of dimension {loss.dimension}", point)
-
-
 def _require_neighbours(problem: Problem) -> None:
     s, s_prime = problem.honest, problem.honest_neighbour
     if len(s) != len(s_prime) or any(
-        a.count != b.count or len(a.samples) != len(b.samples) for a, b in zip(s, s_prime)
+        a.count != b.count or len(a.samples) != len(b.samples)
+        for a, b in zip(s, s_prime, strict=True)
     ):
         raise ParameterError(
             "honest_neighbour", "the same groups as honest (counts and sample counts)"
         )
     changed = [
         (a.count, j)
-        for a, b in zip(s, s_prime)
-        for j, (x, y) in enumerate(zip(a.samples, b.samples))
+        for a, b in zip(s, s_prime, strict=True)
+        for j, (x, y) in enumerate(zip(a.samples, b.samples, strict=True))
         if x != y
     ]
     if len(changed) > 1 or any(count != 1 for count, _ in changed):
@@ -318,13 +316,15 @@ def _validate_problem(problem: Problem) -> None:
         ("poisoned", problem.poisoned),
     ):
         _require_in_data_domain(name, problem.loss, groups)
-    _require_point("start", problem.loss, problem.start)
+    require_point("start", problem.loss.dimension, problem.start)
     if not problem.loss.domain.contains(problem.start):
         raise ParameterError("start", "in the loss's domain", problem.start)
     if not callable(problem.projection):
         raise ParameterError("projection", "a callable projection", problem.projection)
     if problem.aggregator not in aggregators.RULES:
-        raise ParameterError("aggregator", f"one of {sorted(aggregators.RULES)}", problem.aggregator)
+        raise ParameterError(
+            "aggregator", f"one of {sorted(aggregators.RULES)}", problem.aggregator
+        )
 
 
 def _validate_run(algorithm: object, steps: object, arithmetic: object, dps: object) -> None:
@@ -365,11 +365,7 @@ def _to_mpf(value: object) -> mpmath.mpf:
     """Conversion for the ``"mpmath"`` arithmetic, at the current precision."""
     if not is_finite_real(value):
         raise ParameterError("number", "a finite real number (no NaN, infinity or bool)", value)
-    if isinstance(value, numbers.Rational):
-        return mpmath.mpf(value.numerator) / value.denominator
-    if isinstance(value, mpmath.mpf):
-        return +value
-    return mpmath.mpf(float(value))  # type: ignore[arg-type]
+    return +to_mpf(value)  # unary plus rounds an mpf to the working precision
 
 
 def _converter(arithmetic: Arithmetic) -> NumberConverter:
@@ -386,7 +382,8 @@ class _Group:
     ``outcomes`` are the distinct joint samples ``(z in S, z' in S')`` (the same sample
     index in both runs: coupled draws); ``index_outcome[j]`` is the outcome of sample
     ``j``; ``multiplicities[k]`` counts the indices of outcome ``k``.  ``mean_terms[r]``
-    are run ``r``'s distinct samples with their multiplicities (for the GD mean).
+    are run ``r``'s distinct samples with their multiplicities (for the GD mean);
+    ``fixed_mean[r]`` is that mean when the loss's gradient does not depend on ``theta``.
     """
 
     count: int
@@ -395,6 +392,7 @@ class _Group:
     multiplicities: tuple[int, ...]
     index_outcome: tuple[int, ...]
     mean_terms: tuple[tuple[tuple[Any, int], ...], tuple[tuple[Any, int], ...]]
+    fixed_mean: tuple[Any, Any] | None = None
 
     @property
     def constant(self) -> bool:
@@ -403,7 +401,7 @@ class _Group:
 
 
 def _compile_group(samples: tuple, samples_neighbour: tuple, count: int) -> _Group:
-    joint = list(zip(samples, samples_neighbour))
+    joint = list(zip(samples, samples_neighbour, strict=True))
     order: dict[tuple[Any, Any], int] = {}
     index_outcome = tuple(order.setdefault(pair, len(order)) for pair in joint)
     outcomes = tuple(order)
@@ -423,13 +421,15 @@ def _compile_group(samples: tuple, samples_neighbour: tuple, count: int) -> _Gro
 
 
 class _Aggregator:
-    """``F`` over ``(vector, multiplicity, sender)`` messages, with an exact cache.
+    """``F`` over ``(vector, multiplicity, sender)`` messages, with exact caches.
 
     The grouped path merges equal vectors (the SMEA and mean outputs depend only on the
     multiset of vectors) and calls ``GROUPED_RULES[name]``, so its cost does not depend on
     ``n``; otherwise the messages are expanded to one vector per worker for
-    ``RULES[name]``.  The cache maps the exact message tuple to the rule's output: for a
-    linear loss in GD the messages never change and the rule runs once.
+    ``RULES[name]``.  Two caches, both keyed on the exact messages: the previous step's
+    messages of each run (compared with ``==``, no hashing), then a dictionary of rule
+    outputs.  For a linear loss in GD the messages never change and the rule runs once
+    per run.
     """
 
     _CACHE_LIMIT = 4096
@@ -439,8 +439,23 @@ class _Aggregator:
         self.grouped_rule = aggregators.GROUPED_RULES.get(name) if grouped else None
         self.rule = aggregators.RULES[name]
         self.cache: dict | None = {} if cache else None
+        self.previous: dict[int, tuple[tuple, tuple]] = {}
 
     def __call__(
+        self, messages: list[tuple[Vector, int, int]], senders: int, record: bool, run: int
+    ) -> tuple[Vector, tuple[int, ...] | None]:
+        """``(F(messages), selected count per sender or None)`` for run ``run``."""
+        if self.cache is None:
+            return self._compute(messages, senders, record)
+        key = (tuple(messages), senders, record)
+        previous = self.previous.get(run)
+        if previous is not None and previous[0] == key:
+            return previous[1]
+        output = self._compute(messages, senders, record)
+        self.previous[run] = (key, output)
+        return output
+
+    def _compute(
         self, messages: list[tuple[Vector, int, int]], senders: int, record: bool
     ) -> tuple[Vector, tuple[int, ...] | None]:
         if self.grouped_rule is not None:
@@ -552,27 +567,38 @@ def _compile(
     require_positive("step_size", step_size)
     to_number = _converter(arithmetic)
 
+    loss = problem.loss.converted(to_number)
+    start = convert_nested(problem.start, to_number)
+
     def compile_groups(first: tuple[WorkerGroup, ...], second: tuple[WorkerGroup, ...]):
-        return tuple(
-            _compile_group(
+        groups = []
+        for a, b in zip(first, second, strict=True):
+            group = _compile_group(
                 convert_nested(a.samples, to_number), convert_nested(b.samples, to_number), a.count
             )
-            for a, b in zip(first, second)
-        )
+            if loss.constant_gradient:  # the GD message never changes: compute it once
+                means = (
+                    _mean_gradient(loss, start, terms, group.size) for terms in group.mean_terms
+                )
+                group = replace(group, fixed_mean=tuple(means))
+            groups.append(group)
+        return tuple(groups)
 
     projection = problem.projection
     if hasattr(projection, "converted"):
         projection = projection.converted(to_number)
     return _Plan(
-        loss=problem.loss.converted(to_number),
+        loss=loss,
         step_size=to_number(step_size),
         projection=projection,
-        start=convert_nested(problem.start, to_number),
+        start=start,
         honest=compile_groups(problem.honest, problem.honest_neighbour),
         poisoned=compile_groups(problem.poisoned, problem.poisoned),
         byzantine=problem.byzantine,
         f=problem.misbehaving_count,
-        aggregate=_Aggregator(problem.aggregator, problem.misbehaving_count, grouped=grouped, cache=cache),
+        aggregate=_Aggregator(
+            problem.aggregator, problem.misbehaving_count, grouped=grouped, cache=cache
+        ),
         to_number=to_number,
         algorithm=algorithm,
     )
@@ -594,7 +620,7 @@ def _mean_gradient(loss: Loss, theta: Vector, terms: tuple[tuple[Any, int], ...]
 
 
 def _add(u: Vector, v: Vector) -> Vector:
-    return tuple(a + b for a, b in zip(u, v)) if is_vector(u) else u + v
+    return tuple(a + b for a, b in zip(u, v, strict=True)) if is_vector(u) else u + v
 
 
 def _group_messages(
@@ -605,9 +631,12 @@ def _group_messages(
     ``choice`` (SGD, non-constant group) counts the workers that drew each outcome.
     """
     if choice is None:
-        yield _mean_gradient(plan.loss, theta, group.mean_terms[run], group.size), group.count
+        if group.fixed_mean is not None:
+            yield group.fixed_mean[run], group.count
+        else:
+            yield _mean_gradient(plan.loss, theta, group.mean_terms[run], group.size), group.count
         return
-    for outcome, drawn in zip(group.outcomes, choice):
+    for outcome, drawn in zip(group.outcomes, choice, strict=True):
         if drawn:
             yield plan.loss.gradient(theta, outcome[run]), drawn
 
@@ -664,10 +693,10 @@ def _advance(
             sender = honest_count + offset
             for vector, count in _group_messages(plan, group, run, theta, choices.get(sender)):
                 messages.append((vector, count, sender))
-    value, selected = plan.aggregate(messages, senders, record)
+    value, selected = plan.aggregate(messages, senders, record, run)
     gamma = plan.step_size
     if is_vector(theta):
-        moved = tuple(t - gamma * v for t, v in zip(theta, value))
+        moved = tuple(t - gamma * v for t, v in zip(theta, value, strict=True))
     else:
         moved = theta - gamma * value
     return plan.projection(moved), selected
@@ -688,36 +717,40 @@ def draw_layout(problem: Problem, algorithm: Algorithm = "sgd") -> tuple[int, ..
     in turn.  ``draws[t][k]`` is the 0-based index of the sample worker ``k`` uses at
     step ``t`` (the same index in both runs).
     """
-    plan = _compile(
-        problem,
-        algorithm=algorithm,
-        step_size=1,
-        arithmetic="fraction" if problem.loss.rational else "mpmath",
-        grouped=True,
-        cache=False,
+    if algorithm not in ("gd", "sgd"):
+        raise ParameterError("algorithm", "'gd' or 'sgd'", algorithm)
+    groups = tuple(
+        _compile_group(a.samples, b.samples, a.count)
+        for a, b in zip(
+            problem.honest + problem.poisoned,
+            problem.honest_neighbour + problem.poisoned,
+            strict=True,
+        )
     )
-    groups = plan.groups
-    return tuple(groups[i].size for i in plan.drawing for _ in range(groups[i].count))
+    drawing = _drawing_positions(groups, algorithm)
+    return tuple(groups[i].size for i in drawing for _ in range(groups[i].count))
 
 
 def _choices_from_draws(plan: _Plan, row: Sequence[int], step: int) -> dict[int, tuple[int, ...]]:
     """Per drawing group, how many of its workers drew each outcome."""
+    groups = plan.groups
+    expected = sum(groups[i].count for i in plan.drawing)
+    if not hasattr(row, "__len__") or len(row) != expected:
+        raise ParameterError("draws", f"{expected} indices per step (step {step})", row)
     choices: dict[int, tuple[int, ...]] = {}
     position = 0
-    groups = plan.groups
     for i in plan.drawing:
         group = groups[i]
         counts = [0] * len(group.outcomes)
         for index in row[position : position + group.count]:
-            if not _is_int(index) or not 0 <= index < group.size:
+            valid = isinstance(index, numbers.Integral) and not isinstance(index, bool)
+            if not valid or not 0 <= index < group.size:
                 raise ParameterError(
                     "draws", f"sample indices in 0..{group.size - 1} (step {step})", index
                 )
-            counts[group.index_outcome[index]] += 1
+            counts[group.index_outcome[int(index)]] += 1
         position += group.count
         choices[i] = tuple(counts)
-    if position != len(row):
-        raise ParameterError("draws", f"{position} indices per step (step {step})", len(row))
     return choices
 
 
@@ -736,14 +769,14 @@ def _random_choices(plan: _Plan, rng: np.random.Generator) -> dict[int, tuple[in
 def _choice_source(
     plan: _Plan, steps: int, draws: Sequence[Sequence[int]] | None, seed: int | None
 ) -> Callable[[int], dict[int, tuple[int, ...]]]:
-    if plan.algorithm == "gd" or not plan.drawing:
-        if draws is not None and plan.algorithm == "gd":
-            raise ParameterError("draws", "only with algorithm='sgd'")
-        return lambda step: {}
     if draws is not None:
-        if len(draws) < steps:
-            raise ParameterError("draws", f"at least steps = {steps} rows", len(draws))
+        if plan.algorithm == "gd":
+            raise ParameterError("draws", "only with algorithm='sgd'")
+        if not hasattr(draws, "__len__") or len(draws) < steps:
+            raise ParameterError("draws", f"a sequence of at least steps = {steps} rows", draws)
         return lambda step: _choices_from_draws(plan, draws[step], step)
+    if not plan.drawing:
+        return lambda step: {}
     rng = np.random.default_rng(seed)
     return lambda step: _random_choices(plan, rng)
 
@@ -751,27 +784,31 @@ def _choice_source(
 # --------------------------------------------------------------------------- public runs
 
 
-def _prepare(
+@contextmanager
+def _session(
     problem: Problem,
     algorithm: object,
     steps: object,
     step_size: object,
     arithmetic: object,
     dps: object,
+    *,
     grouped: bool = True,
     cache: bool = True,
-) -> _Plan:
+) -> Iterator[_Plan]:
+    """Validate the run once, then yield its plan inside ``mpmath.workdps(dps)``."""
     if not isinstance(problem, Problem):
         raise ParameterError("problem", "a boundkit.simulate.Problem", problem)
     _validate_run(algorithm, steps, arithmetic, dps)
-    return _compile(
-        problem,
-        algorithm=algorithm,  # type: ignore[arg-type]
-        step_size=step_size,
-        arithmetic=arithmetic,  # type: ignore[arg-type]
-        grouped=grouped,
-        cache=cache,
-    )
+    with mpmath.workdps(dps):  # type: ignore[arg-type]
+        yield _compile(
+            problem,
+            algorithm=algorithm,  # type: ignore[arg-type]
+            step_size=step_size,
+            arithmetic=arithmetic,  # type: ignore[arg-type]
+            grouped=grouped,
+            cache=cache,
+        )
 
 
 def run_pair(
@@ -796,8 +833,10 @@ def run_pair(
     ``RULES`` path (one vector per worker) and ``cache=False`` disables the aggregate
     cache; both exist for cross-checks and benchmarks.
     """
-    with mpmath.workdps(dps if _is_int(dps) else 15):
-        plan = _prepare(problem, algorithm, steps, step_size, arithmetic, dps, grouped, cache)
+    session = _session(
+        problem, algorithm, steps, step_size, arithmetic, dps, grouped=grouped, cache=cache
+    )
+    with session as plan:
         choose = _choice_source(plan, steps, draws, seed)
         theta = theta_prime = plan.start
         gaps = [_gap(theta, theta_prime)]
@@ -805,7 +844,9 @@ def run_pair(
         for step in range(steps):
             choices = choose(step)
             theta, chosen = _advance(plan, theta, 0, step, choices, record_subsets)
-            theta_prime, chosen_prime = _advance(plan, theta_prime, 1, step, choices, record_subsets)
+            theta_prime, chosen_prime = _advance(
+                plan, theta_prime, 1, step, choices, record_subsets
+            )
             gaps.append(_gap(theta, theta_prime))
             if subsets is not None:
                 subsets.append((chosen, chosen_prime))
@@ -833,8 +874,7 @@ def run_single(
     """One trajectory ``theta_0..theta_T`` on ``S`` (``run=0``) or ``S'`` (``run=1``)."""
     if run not in (0, 1):
         raise ParameterError("run", "0 (S) or 1 (S')", run)
-    with mpmath.workdps(dps if _is_int(dps) else 15):
-        plan = _prepare(problem, algorithm, steps, step_size, arithmetic, dps)
+    with _session(problem, algorithm, steps, step_size, arithmetic, dps) as plan:
         choose = _choice_source(plan, steps, draws, seed)
         iterates = [plan.start]
         subsets = [] if record_subsets else None
@@ -869,7 +909,7 @@ def _group_distribution(group: _Group) -> list[tuple[tuple[int, ...], Fraction]]
     law = []
     for counts in _compositions(group.count, len(group.outcomes)):
         weight = Fraction(math.factorial(group.count))
-        for c, p in zip(counts, probabilities):
+        for c, p in zip(counts, probabilities, strict=True):
             weight = weight / math.factorial(c) * p**c
         if weight:
             law.append((counts, weight))
@@ -890,7 +930,9 @@ def _joint_distribution(plan: _Plan, max_states: int) -> list[tuple[dict, Fracti
     joint = []
     for combination in product(*laws):
         probability = math.prod((p for _, p in combination), start=Fraction(1))
-        joint.append(({i: c for i, (c, _) in zip(positions, combination)}, probability))
+        joint.append(
+            ({i: c for i, (c, _) in zip(positions, combination, strict=True)}, probability)
+        )
     return joint
 
 
@@ -913,8 +955,7 @@ def expected_gap_exact(
     reachable (use :func:`expected_gap_monte_carlo` then).
     """
     _require_int("max_states", max_states, 1)
-    with mpmath.workdps(dps if _is_int(dps) else 15):
-        plan = _prepare(problem, "sgd", steps, step_size, arithmetic, dps)
+    with _session(problem, "sgd", steps, step_size, arithmetic, dps) as plan:
         joint = _joint_distribution(plan, max_states)
         states: dict[tuple[Vector, Vector], Fraction] = {(plan.start, plan.start): Fraction(1)}
         for step in range(steps):
@@ -965,8 +1006,7 @@ def expected_gap_monte_carlo(
     if not is_finite_real(confidence) or not 0 < confidence < 1:
         raise ParameterError("confidence", "0 < confidence < 1", confidence)
     rng = np.random.default_rng(seed)
-    with mpmath.workdps(dps if _is_int(dps) else 15):
-        plan = _prepare(problem, "sgd", steps, step_size, arithmetic, dps)
+    with _session(problem, "sgd", steps, step_size, arithmetic, dps) as plan:
         gaps = []
         for _ in range(samples):
             theta = theta_prime = plan.start

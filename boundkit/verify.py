@@ -103,6 +103,9 @@ class Record:
     exact: bool
     status: str
     detail: str = ""
+    final: str = ""
+    final_neighbour: str = ""
+    gap: str = ""
     upper_slack: str = ""
     lower_slack: str = ""
     extras: dict = field(default_factory=dict)
@@ -127,7 +130,11 @@ def _close(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
 
 
 def _num(x: object, dps: int) -> str:
-    return "" if x is None else mpmath.nstr(x, dps)
+    if x is None:
+        return ""
+    if isinstance(x, Fraction):
+        x = mpmath.mpf(x.numerator) / x.denominator
+    return mpmath.nstr(x, dps)
 
 
 def _bound(result_id: str, setting: Setting, dps: int) -> mpmath.mpf:
@@ -197,6 +204,9 @@ def run_case(case: Case, dps: int = 50, tolerance: mpmath.mpf | None = None) -> 
             exact=bool(measurement.exact),
             status="PASS" if passed else "FAIL",
             detail=why,
+            final=_num(measurement.final, dps),
+            final_neighbour=_num(measurement.final_neighbour, dps),
+            gap=_num(measurement.gap, dps),
             upper_slack=_num((upper - empirical) / upper if upper else None, 6),
             lower_slack=_num((empirical - lower) / empirical if empirical else None, 6),
             extras={k: str(v) for k, v in dict(instance.extras).items()},

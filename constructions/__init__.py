@@ -1,0 +1,37 @@
+"""Lower-bound constructions (THEORY.md section 3), one file each.
+
+``CONSTRUCTIONS`` maps a name to its :class:`constructions.base.Construction` entry:
+
+- ``P1`` poisoning, GD, convex (Thm 3.4(i), App. D.2) -- tight against eq. (5);
+- ``P2`` poisoning, GD, strongly convex (Thm 3.4(ii), App. D.3);
+- ``P3`` poisoning, SGD, convex, projected (Thm 3.4(i) for SGD, App. D.4);
+- ``B1`` Byzantine, ``f >= n/3`` (Thm 3.2(i), App. C.3);
+- ``B2`` Byzantine, ``f < n/3`` (Thm 3.2(ii), App. C.3(iii));
+- ``tailored`` the two-sided Byzantine attack of App. E.2 (Algorithm 2).
+"""
+
+from __future__ import annotations
+
+from constructions import (
+    b1_byzantine_f_ge_third,
+    b2_byzantine_f_lt_third,
+    p1_poisoning_gd_convex,
+    p2_poisoning_gd_strongly_convex,
+    p3_poisoning_sgd_convex,
+    tailored_byzantine,
+)
+from constructions.base import Construction
+
+CONSTRUCTIONS: dict[str, Construction] = {
+    module.CONSTRUCTION.name: module.CONSTRUCTION
+    for module in (
+        p1_poisoning_gd_convex,
+        p2_poisoning_gd_strongly_convex,
+        p3_poisoning_sgd_convex,
+        b1_byzantine_f_ge_third,
+        b2_byzantine_f_lt_third,
+        tailored_byzantine,
+    )
+}
+
+__all__ = ["CONSTRUCTIONS", "Construction"]

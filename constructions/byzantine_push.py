@@ -49,8 +49,8 @@ def as_fraction(x: object) -> Fraction:
     if isinstance(x, int):
         return Fraction(x)
     if isinstance(x, mpmath.mpf):
-        man, exp = x.man_exp
-        return Fraction(man) * Fraction(2) ** exp
+        num, den = x.as_integer_ratio()
+        return Fraction(int(num), int(den))
     if isinstance(x, sp.Rational):
         return Fraction(int(x.p), int(x.q))
     raise TypeError(f"not an exact rational: {x!r}")
@@ -172,9 +172,13 @@ class PushSupremum:
 
 
 def _selection_interval(
-    quads: list[_Quadratic], s: int, floor: Fraction
+    quads: list[_Quadratic], s: int, floor: Fraction, ties_to_fewer: bool = True
 ) -> tuple[sp.Expr, sp.Expr, bool] | None:
-    """Last interval ``(low, high)`` of ``v > floor`` on which ``W_s`` is selected."""
+    """Last interval ``(low, high)`` of ``v > floor`` on which ``W_s`` is selected.
+
+    ``ties_to_fewer``: a variance tie goes to the window with fewer Byzantine copies (the
+    lowest start for an upward push; for a mirrored downward push it is the reverse).
+    """
     diffs = [(j, quads[j] - quads[s]) for j in range(len(quads)) if j != s]
     points: list[sp.Expr] = [sp.Rational(floor.numerator, floor.denominator)]
     for _, d in diffs:
@@ -193,7 +197,8 @@ def _selection_interval(
                 value = d.at(x)
                 if at_end and abs(value) < tiny:
                     value = mpmath.mpf(0)  # a root: the tie is decided by the start
-                if not (value > 0 if j < s else value >= 0):
+                strict = (j < s) == ties_to_fewer
+                if not (value > 0 if strict else value >= 0):
                     return False
             return True
 
@@ -213,28 +218,35 @@ def _selection_interval(
     return best
 
 
-def push_supremum(honest: Sequence[tuple[Any, int]], f: int) -> PushSupremum | None:
+def push_supremum(
+    honest: Sequence[tuple[Any, int]], f: int, *, direction: int = 1
+) -> PushSupremum | None:
     """Exact supremum of SMEA's output when ``f`` Byzantines send one value ``v > max H``.
 
     Every window ``W_s`` (``s = 1..f`` Byzantine copies) is tried; the largest supremum
     of the output wins.  ``None`` when no window with a Byzantine copy is ever selected.
-    Values must be exact rationals.
+    Values must be exact rationals.  ``direction = -1``: the downward push (``v < min H``),
+    solved on the mirrored messages with the tie rule mirrored too (SMEA's smallest-mean
+    rule then favours the window with *more* Byzantine copies); ``value`` and ``output``
+    are then those of the mirrored problem: negate them.
     """
     groups = normalise([(as_fraction(v), c) for v, c in honest])
+    if direction < 0:
+        groups = mirrored(groups)
     h = total(groups)
     parts = [drop_lowest(groups, s) for s in range(f + 1)]
     quads = [_window_quadratic(parts[s], s) for s in range(f + 1)]
     floor = groups[-1][0]
     best: PushSupremum | None = None
     for s in range(1, f + 1):
-        found = _selection_interval(quads, s, floor)
+        found = _selection_interval(quads, s, floor, ties_to_fewer=direction > 0)
         if found is None:
             continue
         low, high, attained = found
         part = parts[s]
         shift = sum(sp.Rational(x.numerator, x.denominator) * c for x, c in part)
-        out = sp.nsimplify((s * high + shift) / h) if high.is_rational else (s * high + shift) / h
-        cand = PushSupremum(s, high, sp.radsimp(out), part, low, attained, h)
+        out = sp.radsimp((s * high + shift) / h)
+        cand = PushSupremum(s, high, out, part, low, attained, h)
         if best is None or _num(cand.output) > _num(best.output):
             best = cand
     return best
@@ -249,6 +261,8 @@ def honest_bound_output(
     ``var_H`` and taking the window mean gives
     ``mu_P + sqrt(f (h var_H - (h-f) var_P) / (h (h-f)))``.  Works on SymPy expressions.
     """
+    honest = [(sp.sympify(v), sp.sympify(c)) for v, c in honest]
+    part = [(sp.sympify(v), sp.sympify(c)) for v, c in part]
     h = total(honest)
     k = total(part)
     return mean(part) + sp.sqrt(f * (h * variance(honest) - k * variance(part)) / (h * k))
@@ -307,28 +321,37 @@ def largest_selected_push(
     with mpmath.workdps(dps):
         groups = normalise([(mpmath.mpf(as_fraction(v).numerator) / as_fraction(v).denominator
                              if not isinstance(v, mpmath.mpf) else v, c) for v, c in honest])
-        if direction < 0:
-            groups = mirrored(groups)
+        sign = 1 if direction > 0 else -1
+
+        def selected(u: mpmath.mpf) -> bool:  # u: distance pushed, in the mirrored frame
+            return byzantine_selected(groups, f, sign * u) > 0
+
         tol = mpmath.mpf(10) ** (-(dps - 5)) if relative_tolerance is None else relative_tolerance
-        top = groups[-1][0]
+        top = groups[-1][0] if sign > 0 else -groups[0][0]
         scale = max(abs(groups[-1][0] - groups[0][0]), abs(top), mpmath.mpf(1))
-        step = scale * mpmath.mpf(10) ** (-(dps // 2))
-        lo = top + step
-        if byzantine_selected(groups, f, lo) <= 0:
-            raise ValueError("SMEA selects no Byzantine copy just above the honest messages")
+        lo = top + scale * mpmath.mpf(10) ** (-(dps // 2))
+        if not selected(lo):
+            raise ValueError("SMEA selects no Byzantine copy just beyond the honest messages")
         hi = top + scale
-        while byzantine_selected(groups, f, hi) > 0:
+        while selected(hi):
             lo, hi = hi, top + 2 * (hi - top)
         while hi - lo > tol * abs(hi):
             mid = (lo + hi) / 2
-            if byzantine_selected(groups, f, mid) > 0:
+            if selected(mid):
                 lo = mid
             else:
                 hi = mid
-        return lo if direction > 0 else -lo
+        return sign * lo
 
 
 # --------------------------------------------------------------------------- strategies
+
+
+def like(x: Any, reference: Any) -> Any:
+    """``x`` in the number type of ``reference`` (``mpf`` or exact), for comparisons."""
+    if isinstance(reference, mpmath.mpf) and isinstance(x, Fraction):
+        return _mp(x)
+    return x
 
 
 def honest_mean(view: Any) -> Any:
@@ -366,7 +389,8 @@ class ThresholdPush:
 
     def messages(self, view: Any) -> tuple[tuple[Any, int], ...]:
         f = view.misbehaving_count
-        if honest_mean(view) > self.threshold:
+        mu = honest_mean(view)
+        if mu > like(self.threshold, mu):
             return ((self.up, f),)
         if self.down is not None:
             return ((self.down, f),)
@@ -391,8 +415,280 @@ class AdaptiveTwoSidedPush:
     def messages(self, view: Any) -> tuple[tuple[Any, int], ...]:
         f = view.misbehaving_count
         honest = tuple(view.honest_messages)
-        direction = 1 if honest_mean(view) > self.threshold else -1
+        mu = honest_mean(view)
+        direction = 1 if mu > like(self.threshold, mu) else -1
         key = (direction, f, tuple((x, c) for x, c in honest))
         if key not in self._cache:
             self._cache[key] = self.pusher(honest, f, direction=direction, dps=self.dps)
         return ((self._cache[key], f),)
+
+
+# --------------------------------------------------------------------------- (B1), (B2) shared
+
+
+def relative_margin(dps: int) -> Fraction:
+    """The documented margin below a supremum: ``10**-(dps - 5)`` relative.
+
+    The reached value then equals the supremum to within the verification tolerance
+    ``10**-(dps - 10)`` relative, while SMEA still strictly selects the pushed window.
+    """
+    return Fraction(1, 10 ** (dps - 5))
+
+
+def halves_groups(h: int, m: int, lip: Fraction, high_count: int) -> tuple[Groups, Groups]:
+    """Honest messages of the balanced-halves layout in ``S`` and ``S'`` (App. C.3).
+
+    ``high_count`` workers at ``+L``, the others at ``-L``; in ``S'`` one ``-L`` worker has
+    one of its ``m`` samples changed to ``+L``, so it sends ``a = -L + 2L/m``.
+    """
+    a = -lip + 2 * lip / m
+    low = h - high_count
+    s = normalise([(-lip, low), (lip, high_count)])
+    s_prime = normalise([(-lip, low - 1), (a, 1), (lip, high_count)])
+    return s, s_prime
+
+
+def halves_high_counts(h: int) -> tuple[int, ...]:
+    """Candidate sizes of the ``+L`` half: ``h/2`` (even ``h``), ``(h +- 1)/2`` (odd)."""
+    return (h // 2,) if h % 2 == 0 else ((h + 1) // 2, (h - 1) // 2)
+
+
+def halves_gap_closed_form(h: int, f: int, m: int, high_count: int) -> sp.Expr | None:
+    """Supremum of ``theta'`` drift minus ``theta`` drift per step, over ``gamma`` (App. C.3).
+
+    Returns ``sup(out_S') - mu_S`` as a SymPy expression in ``n, f, m, L`` for the cases
+    derived by hand (``None`` otherwise), ``k = n - 2f``, ``a = L (2 - m)/m``:
+
+    * even ``h``, ``high = h/2`` (THEORY's layout), ``mu_S = 0``:
+      ``f >= h/2`` (B1): ``L (1 + sigma_m sqrt(f/k))``,
+      ``sigma_m^2 = 1 - 4(m-1)/(m^2 h) - 4/(m^2 h^2)``;
+      ``f < h/2`` (B2): ``2L (f m h + n)/(m h k) = 2fL/k + 2nL/(m h k)``;
+    * odd ``h``, ``high = (h+1)/2``, ``mu_S = L/h``:
+      ``f >= (h-1)/2``: ``L(1 - 1/h) + L sqrt(f (h^2 m^2 - 4hm + 4h - (m+2)^2)/(h^2 m^2 k))``;
+      ``f <= (h-3)/2``: ``2L (f m (h+1) + n)/(h m k)``;
+    * odd ``h``, ``high = (h-1)/2``, ``mu_S = -L/h``:
+      ``f >= (h+1)/2``: ``L(1 + 1/h) + L sqrt(f (h-1)((h+1) m^2 - 4m + 4)/(h^2 m^2 k))``;
+      ``f <= (h-1)/2``: ``2L (f m (h-1) + n)/(h m k)``;
+    * ``m = 1`` exceptions, where a window holding fewer Byzantine copies ties or beats
+      the full one (pairwise identity: ``s (h - s)`` copies-times-honest terms):
+      even ``h`` with ``f in {h/2, h/2 + 1}``: ``L (2 - 2/h)`` (window of ``h/2 - 1``
+      copies and the ``h/2 + 1`` workers at ``+L``, bound by the honest window at
+      ``v = 3L``); odd ``h``, ``high = (h-1)/2``, ``f = (h+1)/2``: ``2L``.
+    """
+    from boundkit.symbols import L
+    from boundkit.symbols import f as f_
+    from boundkit.symbols import m as m_
+    from boundkit.symbols import n as n_
+
+    hh = n_ - f_
+    k = n_ - 2 * f_
+    if m == 1 and h % 2 == 0 and f in (h // 2, h // 2 + 1):
+        return L * (2 - 2 / hh)
+    if m == 1 and h % 2 == 1 and high_count == (h - 1) // 2 and f == (h + 1) // 2:
+        return 2 * L
+    low = h - high_count
+    if h % 2 == 0:
+        if f >= low:
+            sigma2 = 1 - 4 * (m_ - 1) / (m_**2 * hh) - 4 / (m_**2 * hh**2)
+            return L * (1 + sp.sqrt(sigma2) * sp.sqrt(f_ / k))
+        return 2 * L * (f_ * m_ * hh + n_) / (m_ * hh * k)
+    if high_count == (h + 1) // 2:
+        if f >= low:
+            rad = f_ * (hh**2 * m_**2 - 4 * hh * m_ + 4 * hh - (m_ + 2) ** 2) / (hh**2 * m_**2 * k)
+            return L * (1 - 1 / hh) + L * sp.sqrt(rad)
+        return 2 * L * (f_ * m_ * (hh + 1) + n_) / (hh * m_ * k)
+    if f >= low:
+        rad = f_ * (hh - 1) * ((hh + 1) * m_**2 - 4 * m_ + 4) / (hh**2 * m_**2 * k)
+        return L * (1 + 1 / hh) + L * sp.sqrt(rad)
+    return 2 * L * (f_ * m_ * (hh - 1) + n_) / (hh * m_ * k)
+
+
+@dataclass(frozen=True)
+class HalvesAttack:
+    """Everything (B1)/(B2) needs at one point (App. C.3), exact.
+
+    ``high_count``: size of the ``+L`` half (odd ``h``: the side that gives the larger
+    gap); ``honest_s``, ``honest_s_prime``: honest messages; ``threshold``: midpoint of
+    the two honest means (the strategy pushes up above it); ``supremum``: the exact
+    :class:`PushSupremum` in ``S'`` (None: SMEA never selects a pushed value, the
+    Byzantines then send a rejected value in both runs); ``pushed``: the rational value
+    sent; ``margin``: ``v_sup - pushed``; ``gap_sup``: ``sup(out_S') - mu_S`` exactly;
+    ``gap_formula``: the closed form of :func:`halves_gap_closed_form` (None if no
+    hand-derived case applies); ``gap_reached``: ``out_S'(pushed) - mu_S``.
+    """
+
+    high_count: int
+    honest_s: Groups
+    honest_s_prime: Groups
+    threshold: Fraction
+    supremum: PushSupremum | None
+    pushed: Fraction | None
+    margin: sp.Expr
+    gap_sup: sp.Expr
+    gap_formula: sp.Expr | None
+    gap_reached: Any
+
+    @property
+    def selected(self) -> int:
+        return 0 if self.supremum is None else self.supremum.selected
+
+
+def _halves_option(h: int, f: int, m: int, lip: Fraction, high: int, dps: int) -> HalvesAttack:
+    s, s_prime = halves_groups(h, m, lip, high)
+    mu_s, mu_s_prime = mean(s), mean(s_prime)
+    sup = push_supremum(s_prime, f)
+    mu_s_sym = sp.Rational(mu_s.numerator, mu_s.denominator)
+    if sup is None:
+        gap = sp.Rational(mu_s_prime.numerator, mu_s_prime.denominator) - mu_s_sym
+        pushed, margin, reached = None, sp.Integer(0), mu_s_prime - mu_s
+    else:
+        gap = sp.radsimp(sup.output - mu_s_sym)
+        pushed = rational_below(sup.value, relative_margin(dps), dps + 10)
+        if not _num(sup.interval_low) < _mp(pushed):
+            raise ArithmeticError("margin leaves the selection interval")
+        margin = sup.value - sp.Rational(pushed.numerator, pushed.denominator)
+        reached = sup.output_at(pushed) - mu_s
+    return HalvesAttack(
+        high_count=high,
+        honest_s=s,
+        honest_s_prime=s_prime,
+        threshold=(mu_s + mu_s_prime) / 2,
+        supremum=sup,
+        pushed=pushed,
+        margin=margin,
+        gap_sup=gap,
+        gap_formula=halves_gap_closed_form(h, f, m, high),
+        gap_reached=reached,
+    )
+
+
+def halves_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> HalvesAttack:
+    """The (B1)/(B2) attack at ``(n, f, m, L)``; for odd ``h`` the better side (exact)."""
+    lip = as_fraction(lipschitz) if not isinstance(lipschitz, float) else Fraction(lipschitz)
+    h = n - f
+    options = [_halves_option(h, f, m, lip, high, dps) for high in halves_high_counts(h)]
+    return max(options, key=lambda o: _num(o.gap_sup))
+
+
+def halves_strategy(attack: HalvesAttack) -> ThresholdPush:
+    """The view-only strategy of (B1)/(B2): push ``v`` above the threshold, else reject."""
+    return ThresholdPush(threshold=attack.threshold, up=attack.pushed)
+
+
+#: margin ``v_sup - v`` below the supremum of the pushed value (a symbol of the closed forms)
+MARGIN = sp.Symbol("delta_v", nonnegative=True)
+#: the S-run margin of the two-sided attack (its downward push)
+MARGIN_DOWN = sp.Symbol("delta_v_down", nonnegative=True)
+
+
+def halves_layout(h: int, m: int, lip: Fraction, high_count: int) -> Any:
+    """:func:`constructions.groups.balanced_halves` (``+L`` / ``-L``).
+
+    Work-around: ``balanced_halves`` builds a ``WorkerGroup`` of count 0 (rejected by
+    the simulator) when the ``-L`` side is the changed worker alone; then the same groups
+    are assembled from the helpers of :mod:`constructions.groups`.
+    """
+    from boundkit.errors import ParameterError
+    from constructions.groups import (
+        NeighbouringLayout,
+        balanced_halves,
+        constant_group,
+        special_worker,
+    )
+
+    try:
+        return balanced_halves(h, m, high=lip, low=-lip, high_count=high_count)
+    except ParameterError:
+        if h - high_count != 1:
+            raise
+    high = constant_group(lip, m, high_count, "high")
+    return NeighbouringLayout(
+        honest=(special_worker(-lip, -lip, m), high),
+        honest_neighbour=(special_worker(lip, -lip, m), high),
+    )
+
+
+def halves_instance(setting: Any, name: str, dps: int = 50) -> Any:
+    """Build (B1) or (B2) at ``setting`` (App. C.3; THEORY.md section 3).
+
+    Linear loss ``l(theta; z) = z theta``, ``|z| <= L``, ``theta_0 = 0``; honest workers
+    in two halves at ``+L`` / ``-L`` (:func:`constructions.groups.balanced_halves`, the
+    side sizes of :func:`halves_attack`); Byzantine workers run :func:`halves_strategy`.
+    Gradients never change, so every step is the same and
+    ``eps = L |theta_T - theta'_T| = gamma L T (gap_sup - s delta_v / h)`` with
+    ``gap_sup`` the closed form of :func:`halves_gap_closed_form`, ``s`` the Byzantine
+    copies in the selected window and ``delta_v = v_sup - v`` the margin.
+    """
+    from boundkit.losses import LinearLoss
+    from boundkit.simulate import Problem
+    from boundkit.symbols import L, T, gamma
+    from boundkit.symbols import f as f_
+    from boundkit.symbols import n as n_
+    from constructions.base import Instance
+    from constructions.measure import setting_subs
+
+    n, f, m = setting.n, setting.f, setting.m
+    lip = Fraction(setting.lipschitz)
+    attack = halves_attack(n, f, m, lip, dps)
+    layout = halves_layout(n - f, m, lip, attack.high_count)
+    problem = Problem(
+        honest=layout.honest,
+        honest_neighbour=layout.honest_neighbour,
+        loss=LinearLoss(lip),
+        misbehaving_count=f,
+        byzantine=halves_strategy(attack),
+        start=0,
+    )
+    if attack.gap_formula is not None:
+        gap = attack.gap_formula
+    else:  # not met on n <= 41, m <= 5; the exact supremum, scaled by L
+        gap = L * attack.gap_sup / sp.Rational(lip.numerator, lip.denominator)
+    closed = gamma * L * T * (gap - attack.selected * MARGIN / (n_ - f_))
+    own = setting.with_(strong_convexity=0)
+    subs = setting_subs(own, "n", "f", "m", "T", "step_size", "lipschitz")
+    subs[MARGIN] = attack.margin
+    supremum = gamma * L * T * gap
+    return Instance(
+        name=name,
+        setting=own,
+        problem=problem,
+        algorithm="gd",
+        closed_form=closed,
+        closed_form_subs=subs,
+        extras={
+            "supremum": supremum,
+            "supremum_value": supremum.subs(subs),
+            "pushed_value": attack.pushed,
+            "pushed_supremum": None if attack.supremum is None else attack.supremum.value,
+            "margin": attack.margin,
+            "relative_margin": relative_margin(dps),
+            "high_count": attack.high_count,
+            "selected_byzantine": attack.selected,
+            "selected_honest": None if attack.supremum is None else attack.supremum.honest_part,
+            "threshold": attack.threshold,
+            "closed_form_derived": attack.gap_formula is not None,
+            "attack": attack,
+        },
+    )
+
+
+def byzantine_report(
+    title: str, instance: Any, measurement: Any, upper_id: str, lower_id: str, dps: int
+) -> str:
+    """:func:`constructions.measure.report`, or, when a registered bound's hypotheses fail
+    at this point (e.g. ``n - f even`` for odd ``h``), the same lines without that bound."""
+    from boundkit.errors import HypothesisViolation
+    from constructions.measure import report
+
+    try:
+        return report(title, instance, measurement, upper_id, lower_id, dps)
+    except HypothesisViolation as error:
+        with mpmath.workdps(dps):
+            return "\n".join([
+                f"*** Construction {instance.name}: {title} ***",
+                f"\tsetting: {instance.setting}",
+                f"\tempirical stability ({measurement.method}):\t"
+                f"{mpmath.nstr(measurement.empirical, 20)}",
+                f"\tclosed form:\t\t\t\t{mpmath.nstr(measurement.closed_form, 20)}",
+                f"\tbounds not evaluated: {error}",
+            ])

@@ -170,6 +170,14 @@ def weighted_mean(pool: Iterable[tuple[object, object]]) -> object:
     return sum(c * v for v, c in pool) / sum(c for _, c in pool)
 
 
+def merge_pool(pool: Iterable[tuple[Fraction, int]]) -> list[tuple[Fraction, int]]:
+    """Merge equal values of a pool ``[(value, count)]`` (drop zero counts), sorted."""
+    merged: dict[Fraction, int] = {}
+    for value, count in pool:
+        merged[value] = merged.get(value, 0) + count
+    return sorted((v, c) for v, c in merged.items() if c)
+
+
 def smea_choice(
     pool: Sequence[tuple[Fraction, int]], size: int
 ) -> tuple[Fraction, list[tuple[tuple[Fraction, int], ...]]]:
