@@ -168,7 +168,45 @@ def _judge(
 
 
 def run_case(case: Case, dps: int = 50, tolerance: mpmath.mpf | None = None) -> Record:
-    """Build, simulate and check one case (module-level so process pools can pickle it)."""
+    """Build, simulate and check one case (module-level so process pools can pickle it).
+
+    A case whose construction raises is recorded as ``ERROR`` (a failure) with the
+    exception's one-line message, so one broken case cannot hide the others.
+    """
+    try:
+        return _run_case(case, dps, tolerance)
+    except Exception as error:  # noqa: BLE001 - reported as a failed record
+        return _error_record(case, f"{type(error).__name__}: {error}")
+
+
+def _error_record(case: Case, message: str) -> Record:
+    s = case.setting
+    return Record(
+        check="bounds",
+        theorem="",
+        construction=case.construction,
+        threat="",
+        algorithm="",
+        convexity="",
+        n=s.n,
+        f=s.f,
+        m=s.m,
+        T=s.T,
+        gamma=str(s.step_size),
+        L=str(s.lipschitz),
+        beta=str(s.smoothness),
+        mu=str(s.strong_convexity),
+        upper="",
+        empirical="",
+        lower="",
+        closed_form="",
+        exact=False,
+        status="ERROR",
+        detail=message,
+    )
+
+
+def _run_case(case: Case, dps: int, tolerance: mpmath.mpf | None) -> Record:
     from constructions import CONSTRUCTIONS
     from constructions.measure import measure
 
@@ -303,7 +341,7 @@ def central_claim(records: Sequence[Record], dps: int = 50) -> list[Record]:
     series: dict[tuple[int, int, int], list[tuple[int, mpmath.mpf]]] = {}
     with mpmath.workdps(dps):
         for r in records:
-            if r.construction != "B1" or r.check != "bounds":
+            if r.construction != "B1" or r.check != "bounds" or r.status == "ERROR":
                 continue
             params = dict(
                 n=r.n,

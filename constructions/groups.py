@@ -30,8 +30,16 @@ class NeighbouringLayout:
     misbehaving: tuple[WorkerGroup, ...] = ()
 
 
-def constant_group(sample: object, samples_per_worker: int, count: int, label: str) -> WorkerGroup:
-    """``count`` workers, each holding ``samples_per_worker`` copies of ``sample``."""
+def constant_group(
+    sample: object, samples_per_worker: int, count: int, label: str
+) -> WorkerGroup | None:
+    """``count`` workers, each holding ``samples_per_worker`` copies of ``sample``.
+
+    ``None`` when ``count == 0`` (e.g. the pivot group is the special worker alone when
+    ``n - 2f = 1``); :func:`_nonempty` drops it.
+    """
+    if count == 0:
+        return None
     return WorkerGroup(samples=(sample,) * samples_per_worker, count=count, label=label)
 
 
@@ -44,8 +52,8 @@ def special_worker(
     )
 
 
-def _nonempty(*groups: WorkerGroup) -> tuple[WorkerGroup, ...]:
-    return tuple(g for g in groups if g.count > 0)
+def _nonempty(*groups: WorkerGroup | None) -> tuple[WorkerGroup, ...]:
+    return tuple(g for g in groups if g is not None)
 
 
 def pivot_a_b(
