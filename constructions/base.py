@@ -42,8 +42,11 @@ class Instance:
     extras: Mapping[str, object] = field(default_factory=dict)
 
     def closed_form_value(self) -> sp.Expr:
-        """The closed form at this instance's parameters, exactly."""
-        return sp.nsimplify(self.closed_form.subs(dict(self.closed_form_subs)))
+        """The closed form at this instance's parameters, exactly (no float step)."""
+        value = self.closed_form.subs(dict(self.closed_form_subs))
+        if value.has(sp.Float):
+            raise ValueError(f"{self.name}: closed form has a floating-point number: {value}")
+        return value
 
 
 @dataclass(frozen=True)
