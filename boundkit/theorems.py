@@ -139,6 +139,41 @@ _KAPPA_DEFAULT = {"kappa": KAPPA_SMEA}
 #: (derived from the data: THEORY.md writes it with N where h = n - f is meant)
 SIGMA_M_SQUARED = 1 - 4 * (m - 1) / (m**2 * h) - 4 / (m**2 * h**2)
 
+_K = n - 2 * f
+_EVEN_H = sp.Eq(sp.Mod(h, 2), 0)
+
+
+def _halves_side(high_is_larger: bool) -> sp.Expr:
+    """Per-step gap over gamma L for odd h, the +L half having (h +- 1)/2 workers.
+
+    Derived with the exact push supremum (constructions/byzantine_push.py); ``mu_S`` is
+    ``+-L/h`` because the halves are unequal.
+    """
+    if high_is_larger:  # high = (h+1)/2, low = (h-1)/2
+        pushed = (1 - 1 / h) + sp.sqrt(
+            f * (h**2 * m**2 - 4 * h * m + 4 * h - (m + 2) ** 2) / (h**2 * m**2 * _K)
+        )
+        return sp.Piecewise(
+            (pushed, sp.Ge(2 * f, h - 1)),
+            (2 * (f * m * (h + 1) + n) / (h * m * _K), True),
+        )
+    pushed = (1 + 1 / h) + sp.sqrt(f * (h - 1) * ((h + 1) * m**2 - 4 * m + 4) / (h**2 * m**2 * _K))
+    return sp.Piecewise(
+        (2, sp.And(sp.Eq(m, 1), sp.Eq(2 * f, h + 1))),
+        (pushed, sp.Ge(2 * f, h + 1)),
+        (2 * (f * m * (h - 1) + n) / (h * m * _K), True),
+    )
+
+
+#: Supremum of the per-step gap of the balanced-halves attacks (B1)/(B2), over gamma L:
+#: the registered Byzantine lower bounds are gamma L^2 T times this (App. C.3).
+HALVES_GAP = sp.Piecewise(
+    (2 - 2 / h, sp.And(_EVEN_H, sp.Eq(m, 1), sp.Or(sp.Eq(n, 3 * f), sp.Eq(n, 3 * f - 2)))),
+    (1 + sp.sqrt(SIGMA_M_SQUARED) * sp.sqrt(f / _K), sp.And(_EVEN_H, sp.Ge(2 * f, h))),
+    (2 * (f * m * h + n) / (m * h * _K), _EVEN_H),
+    (sp.Max(_halves_side(True), _halves_side(False)), True),
+)
+
 
 def _registry() -> tuple[Result, ...]:
     return (
@@ -210,10 +245,10 @@ def _registry() -> tuple[Result, ...]:
             convexity="convex",
             kind="lower",
             quantity="uniform stability",
-            expression=gamma * L**2 * T * (1 + sp.sqrt(SIGMA_M_SQUARED) * sp.sqrt(f / (n - 2 * f))),
-            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD, N_MINUS_F_EVEN),
+            expression=gamma * L**2 * T * HALVES_GAP,
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD),
             note="supremum approached by construction (B1) as the pushed value rises to its "
-            "limit; Omega(gamma L^2 T sqrt(f/(n-2f)))",
+            "limit; even n - f: 1 + sigma_m sqrt(f/(n-2f)); Omega(gamma L^2 T sqrt(f/(n-2f)))",
         ),
         Result(
             id="thm3.2/f-lt-n/3",
@@ -224,11 +259,8 @@ def _registry() -> tuple[Result, ...]:
             convexity="convex",
             kind="lower",
             quantity="uniform stability",
-            expression=gamma
-            * L**2
-            * T
-            * (2 * f / (n - 2 * f) + 2 * n / (m * (n - f) * (n - 2 * f))),
-            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_LT_THIRD, N_MINUS_F_EVEN),
+            expression=gamma * L**2 * T * HALVES_GAP,
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_LT_THIRD),
             note="supremum approached by construction (B2); Theta(f/n) only",
         ),
         Result(
