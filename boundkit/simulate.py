@@ -348,8 +348,8 @@ def _to_fraction(value: object) -> Fraction:
     if isinstance(value, numbers.Rational):
         return Fraction(value.numerator, value.denominator)
     if isinstance(value, mpmath.mpf):
-        mantissa, exponent = value.man_exp
-        return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+        sign, mantissa, exponent, _ = value._mpf_  # man_exp drops the sign
+        return (-1) ** sign * Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
     exact = Fraction(float(value))  # type: ignore[arg-type]
     if exact != Fraction(repr(float(value))):  # type: ignore[arg-type]
         raise ParameterError(
@@ -702,6 +702,19 @@ def _advance(
     return plan.projection(moved), selected
 
 
+def _advance_pair(
+    plan: _Plan,
+    thetas: tuple[Vector, Vector],
+    step: int,
+    choices: dict[int, tuple[int, ...]],
+    record: bool = False,
+) -> tuple[tuple[Vector, Vector], tuple | None]:
+    """One coupled step of ``S`` (run 0) and ``S'`` (run 1): the same draws in both."""
+    theta, chosen = _advance(plan, thetas[0], 0, step, choices, record)
+    theta_prime, chosen_prime = _advance(plan, thetas[1], 1, step, choices, record)
+    return (theta, theta_prime), (chosen, chosen_prime) if record else None
+
+
 def _gap(theta: Vector, theta_prime: Vector) -> Any:
     return euclidean_norm(difference(theta, theta_prime))
 
@@ -838,23 +851,18 @@ def run_pair(
     )
     with session as plan:
         choose = _choice_source(plan, steps, draws, seed)
-        theta = theta_prime = plan.start
-        gaps = [_gap(theta, theta_prime)]
-        subsets = [] if record_subsets else None
+        thetas = (plan.start, plan.start)
+        gaps = [_gap(*thetas)]
+        subsets = []
         for step in range(steps):
-            choices = choose(step)
-            theta, chosen = _advance(plan, theta, 0, step, choices, record_subsets)
-            theta_prime, chosen_prime = _advance(
-                plan, theta_prime, 1, step, choices, record_subsets
-            )
-            gaps.append(_gap(theta, theta_prime))
-            if subsets is not None:
-                subsets.append((chosen, chosen_prime))
+            thetas, chosen = _advance_pair(plan, thetas, step, choose(step), record_subsets)
+            gaps.append(_gap(*thetas))
+            subsets.append(chosen)
         return PairResult(
-            final=theta,
-            final_neighbour=theta_prime,
+            final=thetas[0],
+            final_neighbour=thetas[1],
             gaps=tuple(gaps),
-            subsets=None if subsets is None else tuple(subsets),
+            subsets=tuple(subsets) if record_subsets else None,
         )
 
 
@@ -960,12 +968,9 @@ def expected_gap_exact(
         states: dict[tuple[Vector, Vector], Fraction] = {(plan.start, plan.start): Fraction(1)}
         for step in range(steps):
             following: dict[tuple[Vector, Vector], Fraction] = {}
-            for (theta, theta_prime), weight in states.items():
+            for thetas, weight in states.items():
                 for choices, probability in joint:
-                    key = (
-                        _advance(plan, theta, 0, step, choices, False)[0],
-                        _advance(plan, theta_prime, 1, step, choices, False)[0],
-                    )
+                    key, _ = _advance_pair(plan, thetas, step, choices)
                     following[key] = following.get(key, Fraction(0)) + weight * probability
             if len(following) > max_states:
                 raise ParameterError(
@@ -975,8 +980,7 @@ def expected_gap_exact(
                     steps,
                 )
             states = following
-        total = sum((_weighted(p, _gap(a, b), plan.to_number) for (a, b), p in states.items()))
-        return total
+        return sum(_weighted(p, _gap(*thetas), plan.to_number) for thetas, p in states.items())
 
 
 def _weighted(probability: Fraction, gap: Any, to_number: NumberConverter) -> Any:
@@ -1009,12 +1013,10 @@ def expected_gap_monte_carlo(
     with _session(problem, "sgd", steps, step_size, arithmetic, dps) as plan:
         gaps = []
         for _ in range(samples):
-            theta = theta_prime = plan.start
+            thetas = (plan.start, plan.start)
             for step in range(steps):
-                choices = _random_choices(plan, rng)
-                theta = _advance(plan, theta, 0, step, choices, False)[0]
-                theta_prime = _advance(plan, theta_prime, 1, step, choices, False)[0]
-            gaps.append(float(_gap(theta, theta_prime)))
+                thetas, _ = _advance_pair(plan, thetas, step, _random_choices(plan, rng))
+            gaps.append(float(_gap(*thetas)))
     mean = statistics.fmean(gaps)
     spread = statistics.stdev(gaps)
     z = statistics.NormalDist().inv_cdf((1 + float(confidence)) / 2)

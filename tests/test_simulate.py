@@ -539,3 +539,16 @@ def test_bad_expectation_arguments_raise_parameter_error() -> None:
             expected_gap_monte_carlo(
                 problem, **({"steps": 2, "step_size": GAMMA, "samples": 10, "seed": 0} | bad)
             )
+
+
+def test_fraction_conversion_keeps_the_sign_of_mpf() -> None:
+    """Regression: ``mpf.man_exp`` drops the sign; -3.0 must stay -3 in fraction runs."""
+    from fractions import Fraction as Fr
+
+    import mpmath
+
+    from boundkit.simulate import _to_fraction
+
+    assert _to_fraction(mpmath.mpf(-3)) == -3
+    assert _to_fraction(mpmath.mpf("-0.375")) == Fr(-3, 8)
+    assert _to_fraction(mpmath.mpf(0)) == 0
