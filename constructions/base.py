@@ -67,3 +67,12 @@ class Construction:
     lower_id: str
     build: Callable[[Setting], Instance]
     applies: Callable[[Setting], str | None]
+    lower_selector: Callable[[Setting], str | None] | None = None
+
+    def lower_for(self, setting: Setting) -> str | None:
+        """The registered lower bound this construction is checked against at ``setting``.
+
+        ``None`` when no registered lower bound speaks about this construction there
+        (the record then says so; the upper bound and closed form are still checked).
+        """
+        return self.lower_id if self.lower_selector is None else self.lower_selector(setting)

@@ -49,8 +49,8 @@ def as_fraction(x: object) -> Fraction:
     if isinstance(x, int):
         return Fraction(x)
     if isinstance(x, mpmath.mpf):
-        num, den = x.as_integer_ratio()
-        return Fraction(int(num), int(den))
+        sign, man, exp, _ = x._mpf_  # (-1)^sign * man * 2^exp (man_exp drops the sign)
+        return (-1) ** sign * Fraction(int(man)) * Fraction(2) ** int(exp)
     if isinstance(x, sp.Rational):
         return Fraction(int(x.p), int(x.q))
     raise TypeError(f"not an exact rational: {x!r}")
@@ -378,7 +378,8 @@ class ThresholdPush:
     """One-sided (or two-sided) push triggered by the honest mean (App. C.3).
 
     If the mean of the observed honest messages exceeds ``threshold`` all ``f`` Byzantine
-    workers send ``up``; otherwise they send ``down`` or, when ``down`` is None, a value
+    workers send ``up`` (None: no pushed value is ever selected, so they reject);
+    otherwise they send ``down`` or, when ``down`` is None, a value
     SMEA rejects (:func:`reject_value`), so that the honest window is kept.  A function of
     the view only: identical views give identical messages in both runs.
     """
@@ -390,7 +391,7 @@ class ThresholdPush:
     def messages(self, view: Any) -> tuple[tuple[Any, int], ...]:
         f = view.misbehaving_count
         mu = honest_mean(view)
-        if mu > like(self.threshold, mu):
+        if mu > like(self.threshold, mu) and self.up is not None:
             return ((self.up, f),)
         if self.down is not None:
             return ((self.down, f),)
@@ -403,7 +404,8 @@ class AdaptiveTwoSidedPush:
 
     Above ``threshold`` (honest mean) all Byzantine workers send the largest value SMEA
     still selects, below it the smallest; both found by :func:`largest_selected_push`
-    on the observed honest messages, at ``dps`` digits.  Memoised on the honest messages
+    on the observed honest messages, at ``dps`` digits (a value SMEA rejects when no
+    pushed value is ever selected).  Memoised on the honest messages
     (with the linear loss they are the same at every step).
     """
 
@@ -417,9 +419,17 @@ class AdaptiveTwoSidedPush:
         honest = tuple(view.honest_messages)
         mu = honest_mean(view)
         direction = 1 if mu > like(self.threshold, mu) else -1
-        key = (direction, f, tuple((x, c) for x, c in honest))
+        key = (type(mu).__name__, direction, f, tuple((x, c) for x, c in honest))
         if key not in self._cache:
-            self._cache[key] = self.pusher(honest, f, direction=direction, dps=self.dps)
+            try:
+                value = self.pusher(honest, f, direction=direction, dps=self.dps)
+            except ValueError:  # no pushed value is ever selected: keep the honest window
+                value = reject_value(honest)
+            if not isinstance(mu, mpmath.mpf):
+                # exact runs get the exact binary value (work-around: the simulator's
+                # mpf -> Fraction conversion reads ``man_exp``, which drops the sign)
+                value = as_fraction(value)
+            self._cache[key] = value
         return ((self._cache[key], f),)
 
 

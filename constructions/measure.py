@@ -82,8 +82,10 @@ def exact_number(value: object) -> sp.Rational:
         raise ParameterError("number", "a real number", value)
     if isinstance(value, mpmath.mpf):
         return sp.Rational(*value.as_integer_ratio())
+    if isinstance(value, sp.Rational):
+        return value
     if isinstance(value, sp.Basic):
-        return sp.nsimplify(value)
+        return sp.Rational(sp.nsimplify(value, rational=True))
     q = Fraction(value)  # type: ignore[arg-type]
     return sp.Rational(q.numerator, q.denominator)
 
@@ -112,9 +114,19 @@ def to_mp(value: object) -> mpmath.mpf:
     return +to_mpf(value)
 
 
+def closed_form_exact(instance: Instance) -> sp.Expr:
+    """The closed form at the instance's parameters, exactly.
+
+    Substitutes ``closed_form_subs`` without :meth:`Instance.closed_form_value`'s
+    ``sp.nsimplify``, which can replace an exact rational by a wrong radical
+    (``nsimplify(Rational(194579, 4066478))`` is off by ``8e-19``).
+    """
+    return sp.sympify(instance.closed_form).subs(dict(instance.closed_form_subs))
+
+
 def closed_form_mp(instance: Instance) -> mpmath.mpf:
-    """``instance.closed_form_value()`` at the current precision."""
-    return to_mp(instance.closed_form_value())
+    """:func:`closed_form_exact` at the current precision."""
+    return to_mp(closed_form_exact(instance))
 
 
 def linear_witness(loss: Loss) -> bool:
@@ -139,8 +151,12 @@ def _stability(loss: Loss, theta: object, theta_prime: object, dps: int) -> mpma
 def _measure_gd(instance: Instance, dps: int) -> Measurement:
     s = instance.setting
     pair = run_pair(
-        instance.problem, algorithm="gd", steps=s.T, step_size=s.step_size,
-        arithmetic="mpmath", dps=dps,
+        instance.problem,
+        algorithm="gd",
+        steps=s.T,
+        step_size=s.step_size,
+        arithmetic="mpmath",
+        dps=dps,
     )
     loss = instance.problem.loss
     return Measurement(
@@ -189,8 +205,15 @@ def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction 
     for path in product(per_step, repeat=s.T):
         draws = [tuple(j for j, _ in step) for step in path]
         probability = math.prod((p for step in path for _, p in step), start=Fraction(1))
-        pair = run_pair(problem, algorithm="sgd", steps=s.T, step_size=s.step_size,
-                        arithmetic=arithmetic, dps=dps, draws=draws)
+        pair = run_pair(
+            problem,
+            algorithm="sgd",
+            steps=s.T,
+            step_size=s.step_size,
+            arithmetic=arithmetic,
+            dps=dps,
+            draws=draws,
+        )
         value = uniform_stability(problem.loss, pair.final, pair.final_neighbour, dps=dps)
         total += probability * value if arithmetic == "fraction" else to_mp(probability) * value
     return total
@@ -210,9 +233,14 @@ def expected_stability_exact(
     if use_witness:
         if not linear_witness(problem.loss):
             raise ParameterError("method", "'witness' only for a loss with a linear witness")
-        gap = expected_gap_exact(problem, steps=s.T, step_size=s.step_size,
-                                 arithmetic="fraction" if problem.loss.rational else "mpmath",
-                                 dps=dps, max_states=max_states)
+        gap = expected_gap_exact(
+            problem,
+            steps=s.T,
+            step_size=s.step_size,
+            arithmetic="fraction" if problem.loss.rational else "mpmath",
+            dps=dps,
+            max_states=max_states,
+        )
         return to_mp(problem.loss.lipschitz) * to_mp(gap), to_mp(gap), "sgd: L * exact E|gap|"
     value = _enumerate_paths(instance, dps, max_states)
     return to_mp(value), mpmath.nan, "sgd: exact sum over draw paths"
@@ -238,15 +266,28 @@ def expected_stability_monte_carlo(
     s, problem = instance.setting, instance.problem
     if linear_witness(problem.loss):
         lip = to_mp(problem.loss.lipschitz)
-        est = expected_gap_monte_carlo(problem, steps=s.T, step_size=s.step_size,
-                                       samples=samples, seed=seed, confidence=confidence,
-                                       dps=dps)
+        est = expected_gap_monte_carlo(
+            problem,
+            steps=s.T,
+            step_size=s.step_size,
+            samples=samples,
+            seed=seed,
+            confidence=confidence,
+            dps=dps,
+        )
         return lip * est.mean, (lip * est.low, lip * est.high), to_mp(est.mean)
     rng = np.random.default_rng(seed)
     values, gaps = [], []
     for _ in range(samples):
-        pair = run_pair(problem, algorithm="sgd", steps=s.T, step_size=s.step_size,
-                        arithmetic="mpmath", dps=dps, seed=int(rng.integers(2**63 - 1)))
+        pair = run_pair(
+            problem,
+            algorithm="sgd",
+            steps=s.T,
+            step_size=s.step_size,
+            arithmetic="mpmath",
+            dps=dps,
+            seed=int(rng.integers(2**63 - 1)),
+        )
         values.append(float(_stability(problem.loss, pair.final, pair.final_neighbour, dps)))
         gaps.append(float(pair.gaps[-1]))
     mean, low, high = _clt_interval(values, confidence)
@@ -266,8 +307,16 @@ def _measure_sgd(
     mean, interval, gap = expected_stability_monte_carlo(
         instance, samples=samples, seed=seed, dps=min(dps, 30)
     )
-    return Measurement(mean, closed, False, interval, None, None, gap,
-                       f"sgd: Monte Carlo, {samples} coupled pairs, seed {seed}")
+    return Measurement(
+        mean,
+        closed,
+        False,
+        interval,
+        None,
+        None,
+        gap,
+        f"sgd: Monte Carlo, {samples} coupled pairs, seed {seed}",
+    )
 
 
 # --------------------------------------------------------------------------- entry point
@@ -296,11 +345,18 @@ def measure(
 def bounds(instance: Instance, upper_id: str, lower_id: str, dps: int = 50) -> tuple[Any, Any]:
     """The registered upper and lower bounds at the instance's own constants."""
     params: Mapping[str, object] = instance.setting.as_dict()
-    return theorems.evaluate(upper_id, params, dps=dps), theorems.evaluate(lower_id, params, dps=dps)
+    upper = theorems.evaluate(upper_id, params, dps=dps)
+    return upper, theorems.evaluate(lower_id, params, dps=dps)
 
 
-def report(title: str, instance: Instance, measurement: Measurement, upper_id: str,
-           lower_id: str, dps: int = 50) -> str:
+def report(
+    title: str,
+    instance: Instance,
+    measurement: Measurement,
+    upper_id: str,
+    lower_id: str,
+    dps: int = 50,
+) -> str:
     """A short PEPit-style report: empirical, closed form, bounds and ratios."""
     with mpmath.workdps(dps):
         upper, lower = bounds(instance, upper_id, lower_id, dps)
@@ -317,5 +373,6 @@ def report(title: str, instance: Instance, measurement: Measurement, upper_id: s
         ]
         if measurement.interval is not None:
             low, high = measurement.interval
-            lines.append(f"\tMonte Carlo interval: [{mpmath.nstr(low, 12)}, {mpmath.nstr(high, 12)}]")
+            shown = f"[{mpmath.nstr(low, 12)}, {mpmath.nstr(high, 12)}]"
+            lines.append(f"\tMonte Carlo interval ({measurement.method}): {shown}")
         return "\n".join(lines)

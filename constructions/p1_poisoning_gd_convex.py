@@ -46,8 +46,14 @@ def build(setting: Setting) -> Instance:
     """
     lip = Fraction(setting.lipschitz)
     layout = pivot_a_b(
-        setting.n, setting.f, setting.m,
-        pivot=0, special_in_s=-lip, special_in_s_prime=lip, group_a=lip, group_b=-lip,
+        setting.n,
+        setting.f,
+        setting.m,
+        pivot=0,
+        special_in_s=-lip,
+        special_in_s_prime=lip,
+        group_a=lip,
+        group_b=-lip,
     )
     problem = Problem(
         honest=layout.honest,
@@ -126,8 +132,9 @@ def wc_poisoning_gd_convex(
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
         0.933333333333333 0.933333333333333
     """
-    setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
-                      smoothness=smoothness)
+    setting = Setting(
+        n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
+    )
     reason = applies(setting)
     if reason is not None:
         raise ValueError(f"P1 is not defined here: {reason}")

@@ -64,8 +64,14 @@ def build(setting: Setting) -> Instance:
     """
     r = radius(setting)
     layout = pivot_a_b(
-        setting.n, setting.f, setting.m,
-        pivot=0, special_in_s=-r, special_in_s_prime=r, group_a=r, group_b=-r,
+        setting.n,
+        setting.f,
+        setting.m,
+        pivot=0,
+        special_in_s=-r,
+        special_in_s_prime=r,
+        group_a=r,
+        group_b=-r,
     )
     problem = Problem(
         honest=layout.honest,
@@ -149,10 +155,18 @@ def wc_poisoning_gd_strongly_convex(
         ...     n=7, f=2, m=3, T=10, step_size=Fraction(1, 10), lipschitz=1,
         ...     strong_convexity=Fraction(1, 2), verbose=False)
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
-        0.189245616913856 0.189245616913856
+        0.18725609502209 0.18725609502209
     """
-    setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
-                      smoothness=strong_convexity, strong_convexity=strong_convexity)
+    setting = Setting(
+        n=n,
+        f=f,
+        m=m,
+        T=T,
+        step_size=step_size,
+        lipschitz=lipschitz,
+        smoothness=strong_convexity,
+        strong_convexity=strong_convexity,
+    )
     reason = applies(setting)
     if reason is not None:
         raise ValueError(f"P2 is not defined here: {reason}")
@@ -164,5 +178,6 @@ def wc_poisoning_gd_strongly_convex(
 
 
 if __name__ == "__main__":
-    wc_poisoning_gd_strongly_convex(n=7, f=2, m=3, T=10, step_size=Fraction(1, 10),
-                                    lipschitz=1, strong_convexity=Fraction(1, 2))
+    wc_poisoning_gd_strongly_convex(
+        n=7, f=2, m=3, T=10, step_size=Fraction(1, 10), lipschitz=1, strong_convexity=Fraction(1, 2)
+    )

@@ -85,15 +85,30 @@ def applies(setting: Setting) -> str | None:
 def _build_linear(setting: Setting) -> Instance:
     """``m = 1``: SGD draws nothing, so it is GD and the (P1) data are tight (eq. 5)."""
     lip = Fraction(setting.lipschitz)
-    layout = pivot_a_b(setting.n, setting.f, setting.m, pivot=0, special_in_s=-lip,
-                       special_in_s_prime=lip, group_a=lip, group_b=-lip)
+    layout = pivot_a_b(
+        setting.n,
+        setting.f,
+        setting.m,
+        pivot=0,
+        special_in_s=-lip,
+        special_in_s_prime=lip,
+        group_a=lip,
+        group_b=-lip,
+    )
     problem = Problem(
-        honest=layout.honest, honest_neighbour=layout.honest_neighbour, loss=LinearLoss(lip),
-        misbehaving_count=setting.f, poisoned=layout.misbehaving, start=0,
+        honest=layout.honest,
+        honest_neighbour=layout.honest_neighbour,
+        loss=LinearLoss(lip),
+        misbehaving_count=setting.f,
+        poisoned=layout.misbehaving,
+        start=0,
     )
     own = _own_setting(setting)
     return Instance(
-        name="P3", setting=own, problem=problem, algorithm="sgd",
+        name="P3",
+        setting=own,
+        problem=problem,
+        algorithm="sgd",
         closed_form=CLOSED_FORM_M1,
         closed_form_subs=setting_subs(own, "n", "f", "m", "T", "step_size", "lipschitz"),
         extras={"design": "m = 1: (P1) data, linear loss (SGD = GD)"},
@@ -106,9 +121,14 @@ def _build_projected(setting: Setting) -> Instance:
     curvature, e = design(setting)
     upper = 2 * lip / curvature
     layout = pivot_a_b(
-        setting.n, setting.f, setting.m,
-        pivot=(0, 0), special_in_s=(lip, 0), special_in_s_prime=(-lip, 0),
-        group_a=(lip - e, 0), group_b=(-lip, curvature),
+        setting.n,
+        setting.f,
+        setting.m,
+        pivot=(0, 0),
+        special_in_s=(lip, 0),
+        special_in_s_prime=(-lip, 0),
+        group_a=(lip - e, 0),
+        group_b=(-lip, curvature),
     )
     problem = Problem(
         honest=layout.honest,
@@ -123,11 +143,18 @@ def _build_projected(setting: Setting) -> Instance:
     subs = setting_subs(own, "n", "f", "m", "T", "step_size", "lipschitz")
     subs[b] = exact_number(curvature)
     return Instance(
-        name="P3", setting=own, problem=problem, algorithm="sgd",
+        name="P3",
+        setting=own,
+        problem=problem,
+        algorithm="sgd",
         closed_form=CLOSED_FORM_PROJECTED,
         closed_form_subs=subs,
-        extras={"design": "linear-quadratic, projected on [0, 2L/b]", "b": curvature,
-                "e": e, "domain_upper": upper},
+        extras={
+            "design": "linear-quadratic, projected on [0, 2L/b]",
+            "b": curvature,
+            "e": e,
+            "domain_upper": upper,
+        },
     )
 
 
@@ -212,10 +239,11 @@ def wc_poisoning_sgd_convex(
         >>> measured, theoretical = wc_poisoning_sgd_convex(
         ...     n=7, f=2, m=3, T=6, step_size=Fraction(1, 10), lipschitz=1, verbose=False)
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
-        0.0 0.0
+        0.203003160633539 0.203003160633539
     """
-    setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
-                      smoothness=smoothness)
+    setting = Setting(
+        n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
+    )
     reason = applies(setting)
     if reason is not None:
         raise ValueError(f"P3 is not defined here: {reason}")

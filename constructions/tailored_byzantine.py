@@ -130,8 +130,9 @@ def _pivot_a_b(n: int, f: int, m: int, lip: Fraction) -> NeighbouringLayout:
     same groups are assembled from the helpers of :mod:`constructions.groups`.
     """
     try:
-        return pivot_a_b(n, f, m, pivot=0, special_in_s=-lip, special_in_s_prime=lip,
-                         group_a=lip, group_b=-lip)
+        return pivot_a_b(
+            n, f, m, pivot=0, special_in_s=-lip, special_in_s_prime=lip, group_a=lip, group_b=-lip
+        )
     except ParameterError:
         if n - 2 * f - 1 != 0:
             raise
@@ -166,8 +167,9 @@ def tailored_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> Ta
     gap, up, down = _exact_gap(n, f, m, lip, ids)
     pushed_up = largest_selected_push(s_prime, f, direction=1, dps=dps) if up else None
     pushed_down = largest_selected_push(s, f, direction=-1, dps=dps) if down else None
-    return TailoredAttack(ids, s, s_prime, (mean(s) + mean(s_prime)) / 2, gap, up, down,
-                          pushed_up, pushed_down)
+    return TailoredAttack(
+        ids, s, s_prime, (mean(s) + mean(s_prime)) / 2, gap, up, down, pushed_up, pushed_down
+    )
 
 
 def applies(setting: Setting) -> str | None:
@@ -239,6 +241,7 @@ CONSTRUCTION = Construction(
     lower_id=LOWER_ID,
     build=build,
     applies=applies,
+    lower_selector=lambda setting: LOWER_ID if 3 * setting.f >= setting.n else None,
 )
 
 
@@ -277,16 +280,16 @@ def wc_tailored_byzantine(
         >>> print(mpmath.nstr(measured, 12) == mpmath.nstr(theoretical, 12))
         True
     """
-    setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
-                      smoothness=smoothness)
+    setting = Setting(
+        n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
+    )
     reason = applies(setting)
     if reason is not None:
         raise ValueError(f"the tailored attack is not defined here: {reason}")
     instance = build(setting, dps)
     measurement = measure(instance, dps=dps)
     if verbose:
-        print(byzantine_report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID,
-                               dps))
+        print(byzantine_report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
     return measurement.empirical, measurement.closed_form
 
 

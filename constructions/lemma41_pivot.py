@@ -1,0 +1,158 @@
+"""Lemma 4.1 / Theorem 4.2: generalization error in the pivot-worker setting (Section 4).
+
+THEORY.md section 4; paper Lemma 4.1, Theorem 4.2, App. E.1-E.2.  ``m = 1``, linear loss
+``l(theta; z) = z theta``, every honest distribution a Dirac except the pivot (special)
+worker's, ``-L`` or ``+L`` with probability 1/2: the two possible honest datasets ``S1``
+(pivot ``-L``) and ``S2`` (``+L``) are the neighbours of (P1).  Both threat models:
+
+* poisoning: (P1) with ``m = 1`` (:mod:`constructions.p1_poisoning_gd_convex`);
+* Byzantine: the tailored attack (:mod:`constructions.tailored_byzantine`) on the same data.
+
+The expected generalization error is computed from its definition
+(:func:`boundkit.stability.generalization_error_lemma41`), exactly (``Fraction``
+simulation), and checked against ``eps / (2 (n - f))``.  Sign: in both models ``S1``
+(pivot ``-L``) drives ``theta`` up and ``S2`` down, so ``theta_1 > theta_2`` and
+``E[gen] = (z2 - z1)(theta_1 - theta_2)/(4 (n - f)) = L (theta_1 - theta_2)/(2 (n - f))
+= +eps/(2 (n - f))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from boundkit.config import Number, Setting
+from boundkit.errors import ParameterError
+from boundkit.losses import LinearLoss
+from boundkit.simulate import Problem, run_pair
+from boundkit.stability import generalization_error_lemma41, uniform_stability
+from constructions.base import Instance
+
+
+@dataclass(frozen=True)
+class Lemma41Result:
+    """One threat model in the Lemma 4.1 setting, exact.
+
+    ``theta_1 = A(S1)``, ``theta_2 = A(S2)``; ``expected_gen`` from the definition;
+    ``stability = L |theta_1 - theta_2|``; ``predicted = stability / (2 (n - f))``.
+    """
+
+    threat: str
+    theta_1: Fraction
+    theta_2: Fraction
+    expected_gen: Fraction
+    stability: Fraction
+    predicted: Fraction
+    instance: Instance
+
+    @property
+    def holds(self) -> bool:
+        return self.expected_gen == self.predicted
+
+
+def _poisoning_instance(setting: Setting) -> tuple[Instance, tuple[Any, ...]]:
+    from constructions.p1_poisoning_gd_convex import build
+    from constructions.tailored_byzantine import _pivot_a_b
+
+    n, f = setting.n, setting.f
+    lip = Fraction(setting.lipschitz)
+    diracs = (0,) * (n - 2 * f - 1) + (lip,) * f
+    try:
+        return build(setting), diracs
+    except ParameterError:  # pivot_a_b at n = 2f + 1 (see tailored_byzantine._pivot_a_b)
+        layout = _pivot_a_b(n, f, 1, lip)
+        problem = Problem(honest=layout.honest, honest_neighbour=layout.honest_neighbour,
+                          loss=LinearLoss(lip), misbehaving_count=f,
+                          poisoned=layout.misbehaving, start=0)
+        return Instance("P1", setting, problem, "gd", sp.Integer(0), {}), diracs
+
+
+def _byzantine_instance(setting: Setting, dps: int) -> tuple[Instance, tuple[Any, ...]]:
+    from constructions.tailored_byzantine import build
+
+    instance = build(setting, dps)
+    ids = instance.extras["identities"]
+    n, f = setting.n, setting.f
+    lip = Fraction(setting.lipschitz)
+    diracs = (0,) * (n - 2 * f - 1 - ids.pivot) + (lip,) * (f - ids.a) + (-lip,) * (f - ids.b)
+    return instance, diracs
+
+
+def lemma41(setting: Setting, threat: str, dps: int = 50) -> Lemma41Result:
+    """Exact ``E[gen]`` and ``eps`` for one threat model (``setting.m`` is forced to 1)."""
+    own = setting.with_(m=1)
+    if threat == "poisoning":
+        instance, diracs = _poisoning_instance(own)
+    elif threat == "byzantine":
+        instance, diracs = _byzantine_instance(own, dps)
+    else:
+        raise ParameterError("threat", "'poisoning' or 'byzantine'", threat)
+    pair = run_pair(instance.problem, algorithm="gd", steps=own.T, step_size=own.step_size,
+                    arithmetic="fraction", dps=dps)
+    lip = Fraction(own.lipschitz)
+    h = own.n - own.f
+    theta_1, theta_2 = pair.final, pair.final_neighbour
+    gen = generalization_error_lemma41(theta_1, theta_2, lip, h, dirac_values=diracs)
+    eps = uniform_stability(LinearLoss(lip), theta_1, theta_2)
+    return Lemma41Result(threat, theta_1, theta_2, gen, eps, eps / (2 * h), instance)
+
+
+def theorem42_ratio(setting: Setting, dps: int = 50) -> tuple[Fraction, mpmath.mpf]:
+    """``(gen_byzantine / gen_poisoning, measured / (sqrt(f/(n-2f)) (n-f)/(f+1)))``."""
+    byz = lemma41(setting, "byzantine", dps).expected_gen
+    poi = lemma41(setting, "poisoning", dps).expected_gen
+    ratio = byz / poi
+    n, f = setting.n, setting.f
+    with mpmath.workdps(dps):
+        order = mpmath.sqrt(mpmath.mpf(f) / (n - 2 * f)) * (n - f) / (f + 1)
+        return ratio, (mpmath.mpf(ratio.numerator) / ratio.denominator) / order
+
+
+def wc_lemma41_pivot(
+    n: int,
+    f: int,
+    T: int,
+    step_size: Number,
+    lipschitz: Number,
+    dps: int = 50,
+    verbose: bool = True,
+) -> tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
+    """Expected generalization error in the Lemma 4.1 setting, both threat models.
+
+    **Setting.** ``m = 1``, linear loss, the (P1) data with the pivot worker's sample
+    ``-L`` or ``+L`` (probability 1/2 each); ``f`` poisoned workers (P1's group B) or ``f``
+    Byzantine workers running the tailored attack (App. E.2).
+
+    **Algorithm.** Robust D-GD with SMEA, ``theta_0 = 0``, exact rational arithmetic.
+
+    **Theoretical value.** Lemma 4.1, eq. (10): ``E[gen] = eps / (2 (n - f))`` exactly,
+    with ``eps = L |theta_1 - theta_2|`` and the sign ``+`` (module docstring).
+
+    Returns:
+        ``((gen, eps/(2(n-f))) poisoning, (gen, eps/(2(n-f))) Byzantine)``, exact.
+
+    Example:
+        >>> from fractions import Fraction
+        >>> (gp, pp), (gb, pb) = wc_lemma41_pivot(
+        ...     n=7, f=3, T=10, step_size=Fraction(1, 10), lipschitz=1, verbose=False)
+        >>> gp == pp, gb == pb, gp
+        (True, True, Fraction(1, 4))
+    """
+    setting = Setting(n=n, f=f, m=1, T=T, step_size=step_size, lipschitz=lipschitz)
+    results = [lemma41(setting, threat, dps) for threat in ("poisoning", "byzantine")]
+    if verbose:
+        for r in results:
+            print(f"{r.threat:>10}: E[gen] = {float(r.expected_gen):.12g}  "
+                  f"eps/(2(n-f)) = {float(r.predicted):.12g}  equal: {r.holds}")
+        ratio, rel = theorem42_ratio(setting, dps)
+        print(f"Theorem 4.2: gen_byz/gen_pois = {float(ratio):.6g}; "
+              f"/ (sqrt(f/(n-2f)) (n-f)/(f+1)) = {mpmath.nstr(rel, 6)}")
+    return tuple((r.expected_gen, r.predicted) for r in results)  # type: ignore[return-value]
+
+
+if __name__ == "__main__":
+    wc_lemma41_pivot(n=7, f=3, T=10, step_size=Fraction(1, 10), lipschitz=1)
