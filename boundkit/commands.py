@@ -221,4 +221,172 @@ def run_simulate(args: argparse.Namespace) -> int:
     return cli.EXIT_OK if record.status == "PASS" else cli.EXIT_FAILED
 
 
-REGISTERED = [register_verify, register_table, register_simulate]
+# --------------------------------------------------------------------------- rates
+def register_rates(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "rates",
+        help="fit the exponent of the instability in f/n against the theory",
+        description="Fit instability = c0 + c1 x^p on the constructions (x = f/(n-f) for "
+        "poisoning, f/(n-2f) for Byzantine) at growing n; PASS when |p - theory| <= 0.05.",
+    )
+    p.add_argument("--format", choices=("markdown", "latex"), default="markdown")
+    p.add_argument("--json", default=None, metavar="PATH", help="write the fits as JSON")
+    p.add_argument(
+        "--n",
+        type=cli.integer("n", 7),
+        action="append",
+        default=None,
+        help="worker counts (repeatable; default 101 and 1001)",
+    )
+    cli.dps_argument(p)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(handler=run_rates)
+
+
+def compute_rates(ns: tuple[int, ...], dps: int, progress: bool):
+    from boundkit import rates
+
+    params = rates.SeriesParameters(dps=dps)
+    return rates.fit_all(ns, params, progress=_progress(progress, "rates"))
+
+
+def run_rates(args: argparse.Namespace) -> int:
+    from boundkit import rates
+
+    fits = compute_rates(tuple(args.n or (101, 1001)), args.dps, not args.no_progress)
+    sys.stdout.write(rates.render(fits, args.format))
+    if args.json:
+        _write(args.json, json.dumps(rates.as_records(fits), indent=1) + "\n")
+    failed = sum(fit.status == "FAIL" for fit in fits)
+    return cli.EXIT_FAILED if failed else cli.EXIT_OK
+
+
+# --------------------------------------------------------------------------- figure
+def register_figure(sub: argparse._SubParsersAction) -> None:
+    from boundkit.figure import FigureParameters
+
+    d = FigureParameters()
+    p = sub.add_parser(
+        "figure",
+        help="Figure 1: generalization error against f, poisoning vs Byzantine",
+        description="Exact generalization error in the Lemma 4.1 setting under worst-case "
+        "poisoning and the tailored Byzantine attack, with the scaled theory curves.",
+    )
+    p.add_argument("--n", type=cli.integer("n", 5), default=d.n, help=f"workers (default {d.n})")
+    p.add_argument("--T", type=cli.integer("T", 1), default=d.T, help=f"iterations ({d.T})")
+    p.add_argument(
+        "--step-size",
+        type=cli.exact_number("step_size"),
+        default=d.step_size,
+        help=f"step size gamma (default {d.step_size})",
+    )
+    p.add_argument(
+        "--lipschitz",
+        type=cli.exact_number("lipschitz"),
+        default=d.lipschitz,
+        help=f"Lipschitz constant L (default {d.lipschitz})",
+    )
+    p.add_argument("--log", action="store_true", help="logarithmic y axis")
+    p.add_argument("--out", default="reports/figure1.png", help="PNG path")
+    p.add_argument("--csv", default=None, metavar="PATH", help="also write the data as CSV")
+    cli.dps_argument(p)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(handler=run_figure)
+
+
+def make_figure(params, out: str, csv_path: str | None, log: bool, progress: bool) -> list:
+    from boundkit import figure
+
+    print(f"figure 1: {params.describe()}", file=sys.stderr)
+    points = figure.compute(params, progress=_progress(progress, "figure"))
+    _check_parent(out)
+    figure.plot(points, params, out, log=log)
+    print(f"wrote {out}", file=sys.stderr)
+    if csv_path:
+        _write(csv_path, figure.to_csv(points))
+    below = [p.f for p in points if not p.byzantine_above]
+    if below:
+        print(f"Byzantine curve not above poisoning at f = {below}", file=sys.stderr)
+    return points
+
+
+def _check_parent(path: str) -> None:
+    parent = Path(path).parent
+    if not parent.exists():
+        raise ParameterError("out", "a path in an existing directory", path)
+
+
+def run_figure(args: argparse.Namespace) -> int:
+    from boundkit.config import Setting
+    from boundkit.figure import FigureParameters
+
+    if args.step_size <= 0:
+        raise ParameterError("step_size", "step_size > 0", args.step_size)
+    if args.lipschitz <= 0:
+        raise ParameterError("lipschitz", "lipschitz > 0", args.lipschitz)
+    Setting(n=args.n, f=1, T=args.T, step_size=args.step_size, lipschitz=args.lipschitz)
+    params = FigureParameters(
+        n=args.n, T=args.T, step_size=args.step_size, lipschitz=args.lipschitz, dps=args.dps
+    )
+    make_figure(params, args.out, args.csv, args.log, not args.no_progress)
+    return cli.EXIT_OK
+
+
+# --------------------------------------------------------------------------- report
+def register_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report",
+        help="regenerate everything in reports/",
+        description="Regenerate reports/: rates.md and rates.tex (Table 1), fits.md (fitted "
+        "exponents), verification.md (default verify grid), figure1.png and figure1.csv.",
+    )
+    p.add_argument("--directory", default="reports", help="output directory (default reports)")
+    p.add_argument("--workers", type=cli.integer("workers", 1), default=1)
+    p.add_argument("--quick", action="store_true", help="quick verify grid (for tests)")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(handler=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from boundkit import rate_table, rates
+    from boundkit.figure import FigureParameters
+
+    out = Path(args.directory)
+    if not out.is_dir():
+        raise ParameterError("directory", "an existing directory", args.directory)
+    progress = not args.no_progress
+    _write(str(out / "rates.md"), rate_table.render("markdown"))
+    _write(str(out / "rates.tex"), rate_table.render("latex"))
+    fits = compute_rates((101, 1001), 50, progress)
+    _write(str(out / "fits.md"), "# Fitted exponents\n\n" + rates.render(fits, "markdown"))
+    make_figure(
+        FigureParameters(),
+        str(out / "figure1.png"),
+        str(out / "figure1.csv"),
+        log=False,
+        progress=progress,
+    )
+    verify_args = argparse.Namespace(
+        quick=args.quick,
+        dps=50,
+        json=None,
+        markdown=str(out / "verification.md"),
+        workers=args.workers,
+        scheduler=None,
+        construction=None,
+        no_proofs=False,
+        no_progress=not progress,
+    )
+    status = run_verify(verify_args)
+    failed_fits = sum(fit.status == "FAIL" for fit in fits)
+    return cli.EXIT_FAILED if status or failed_fits else cli.EXIT_OK
+
+
+REGISTERED = [
+    register_verify,
+    register_table,
+    register_simulate,
+    register_rates,
+    register_figure,
+    register_report,
+]
