@@ -8,13 +8,14 @@ A failed check gives exit status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from boundkit.errors import ParameterError, UsageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -144,3 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("boundkit: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - one line for users, traceback on request
+        if os.environ.get("BOUNDKIT_DEBUG"):
+            raise
+        print(
+            f"boundkit: internal error: {type(error).__name__}: {error} "
+            "(set BOUNDKIT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -297,9 +297,11 @@ def register_figure(sub: argparse._SubParsersAction) -> None:
 def make_figure(params, out: str, csv_path: str | None, log: bool, progress: bool) -> list:
     from boundkit import figure
 
+    _check_parent(out)
+    if csv_path:
+        _check_parent(csv_path)
     print(f"figure 1: {params.describe()}", file=sys.stderr)
     points = figure.compute(params, progress=_progress(progress, "figure"))
-    _check_parent(out)
     figure.plot(points, params, out, log=log)
     print(f"wrote {out}", file=sys.stderr)
     if csv_path:

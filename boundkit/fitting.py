@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 
@@ -35,6 +36,13 @@ class PowerFit:
     def within(self, target: float, tolerance: float) -> bool:
         """``|p - target| <= tolerance``."""
         return abs(self.exponent - target) <= tolerance
+
+
+def _to_mp(value: object) -> mpmath.mpf:
+    """Any real (int, float, Fraction, mpf, numpy scalar) as an mpf at the current precision."""
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    return mpmath.mpf(value)
 
 
 def _linear_coefficients(
@@ -95,8 +103,8 @@ def fit_power_law(
 ) -> PowerFit:
     """Fit ``y = c0 + c1 x^p`` by least squares with all three parameters free."""
     with mpmath.workdps(dps):
-        xs_m = [mpmath.mpf(x) for x in xs]
-        ys_m = [mpmath.mpf(y) for y in ys]
+        xs_m = [_to_mp(x) for x in xs]
+        ys_m = [_to_mp(y) for y in ys]
         _validate(xs_m, ys_m)
         low, high = (mpmath.mpf(v) for v in exponent_range)
 
