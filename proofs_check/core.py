@@ -42,8 +42,7 @@ def is_zero(expr: sp.Expr) -> bool:
     expr = sp.sympify(expr)
     if expr == 0:
         return True
-    quick = sp.cancel(sp.together(sp.expand(expr)))
-    if quick == 0:
+    if sp.cancel(expr) == 0:
         return True
     return bool(sp.simplify(expr) == 0)
 
@@ -66,9 +65,7 @@ def proved_positive(expr: sp.Expr) -> bool:
     polynomial with positive coefficients is recognised as positive term by term.
     """
     num, den = _num_den(expr)
-    return bool(
-        (num.is_positive and den.is_positive) or (num.is_negative and den.is_negative)
-    )
+    return bool((num.is_positive and den.is_positive) or (num.is_negative and den.is_negative))
 
 
 def proved_nonnegative(expr: sp.Expr) -> bool:
@@ -92,6 +89,69 @@ f_pos = sp.Symbol("f", positive=True)  # f >= 1 treated as f > 0
 HONEST_MAJORITY_SUBS: dict[sp.Symbol, sp.Expr] = {S.n: 2 * f_pos + s_gap, S.f: f_pos}
 
 
+def hypotheses_predicate(hypotheses: Iterable[sp.Basic]) -> Callable[..., bool]:
+    """The registered hypotheses as one fast Python predicate of ``n, f, m, T, gamma, L, beta, mu``.
+
+    Each relation is lambdified (plain Python arithmetic on the given numbers), so grid
+    checks can filter points by the registry's own domain without SymPy substitution.
+    """
+    args = (S.n, S.f, S.m, S.T, S.gamma, S.L, S.beta, S.mu)
+    preds = [sp.lambdify(args, rel, modules=[{}]) for rel in hypotheses]
+
+    def holds(*values: object) -> bool:
+        return all(bool(p(*values)) for p in preds)
+
+    return holds
+
+
+#: integer slacks used to pick a branch of a piecewise registered expression
+j_half = sp.Symbol("j", positive=True, integer=True)  # h = n - f = 2j (even)
+d_slack = sp.Symbol("d", nonnegative=True, integer=True)
+m_slack = sp.Symbol("m0", nonnegative=True, integer=True)
+
+#: (B1) regime of App. C.3(i): h even, f >= h/2 (i.e. f >= n/3), m >= 2
+BRANCH_B1: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
+    (S.n, S.f + 2 * j_half),
+    (S.f, j_half + d_slack),
+    (S.m, 2 + m_slack),
+)
+#: (B2) regime of App. C.3(iii): h even, f < h/2 (i.e. f < n/3), any m
+BRANCH_B2: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
+    (S.n, S.f + 2 * j_half),
+    (j_half, S.f + 1 + d_slack),
+)
+
+
+def on_branch(expr: sp.Expr, regime: Sequence[tuple[sp.Symbol, sp.Expr]]) -> sp.Expr:
+    """``expr`` with every ``Piecewise`` replaced by the branch that holds in ``regime``.
+
+    ``regime`` is a sequence of substitutions describing the parameter region (e.g.
+    :data:`BRANCH_B1`); each condition is decided after them, top-down, and the chosen
+    branch is kept in the original symbols.  Raises ``ValueError`` if a condition cannot be
+    decided.  An expression without ``Piecewise`` is returned unchanged.
+    """
+
+    def decide(cond: sp.Basic) -> sp.Basic:
+        for old, new in regime:
+            cond = cond.subs(old, new)
+        return cond
+
+    def pick(e: sp.Basic) -> sp.Basic:
+        if isinstance(e, sp.Piecewise):
+            for value, cond in e.args:
+                verdict = decide(cond)
+                if verdict == sp.true:
+                    return pick(value)
+                if verdict != sp.false:
+                    raise ValueError(f"cannot decide {cond} in this regime")
+            raise ValueError("no branch of the piecewise expression holds in this regime")
+        if not e.args:
+            return e
+        return e.func(*[pick(a) for a in e.args])
+
+    return pick(sp.sympify(expr))
+
+
 # --------------------------------------------------------------------------- sampling
 def rng(seed: int = 20250618) -> random.Random:
     """The fixed-seed generator every spot check uses (reproducible runs)."""
@@ -99,7 +159,7 @@ def rng(seed: int = 20250618) -> random.Random:
 
 
 def rational(r: random.Random, lo: int = 1, hi: int = 9, den: int = 7) -> sp.Rational:
-    """A random positive rational ``a/b`` with ``lo <= a <= hi*b``-ish, exactly."""
+    """A random positive rational ``a/b``, ``1 <= b <= den``, ``lo <= a <= hi*b`` (so <= hi)."""
     b = r.randint(1, den)
     return sp.Rational(r.randint(lo, hi * b), b)
 
@@ -113,7 +173,7 @@ def valid_point(r: random.Random, strong: bool = False) -> dict[sp.Symbol, sp.Ex
     n = r.randint(3, 40)
     f = r.randint(0, (n - 1) // 2)
     beta = rational(r)
-    gamma = beta ** -1 * sp.Rational(r.randint(1, 20), 20) * (1 if strong else 2)
+    gamma = beta**-1 * sp.Rational(r.randint(1, 20), 20) * (1 if strong else 2)
     mu = beta * sp.Rational(r.randint(1, 20), 20)
     kappa = sp.Rational(r.randint(0, 30), r.randint(1, 10)) ** 2
     return {

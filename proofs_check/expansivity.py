@@ -81,16 +81,16 @@ def check_expansive_smooth() -> CheckResult:
 
 
 def check_expansive_convex() -> CheckResult:
-    """Lemma B.2(ii): convex, ``gamma <= 2/beta``: ``|1 - gamma a| <= 1`` = the thm3.x/convex factor.
+    """Lemma B.2(ii): convex, ``gamma <= 2/beta``: ``|1 - gamma a| <= 1``, the convex factor.
 
     The bound compared is the recursion factor registered for ``thm3.1/convex`` and
     ``thm3.3/convex``; a sanity counterexample (``gamma = 3/beta``) must break it.
     """
-    factors = {get(i).recursion.factor for i in ("thm3.1/convex", "thm3.3/convex")}
-    (factor,) = factors
+    factors = sorted({get(i).recursion.factor for i in ("thm3.1/convex", "thm3.3/convex")}, key=str)
     hyp = {S.gamma: 2 / (S.beta + p_slack)}
-    oks = _dominates(factor, [sp.Integer(0), S.beta], hyp)
-    broken = _violated(factor, S.beta, {S.gamma: 3 / S.beta})
+    oks = [ok for fac in factors for ok in _dominates(fac, [sp.Integer(0), S.beta], hyp)]
+    broken = all(_violated(fac, S.beta, {S.gamma: 3 / S.beta}) for fac in factors)
+    factor = factors[0] if len(factors) == 1 else factors
     return result(
         "expansivity/B.2(ii)-convex",
         all(oks) and broken,
@@ -101,7 +101,7 @@ def check_expansive_convex() -> CheckResult:
 
 
 def check_expansive_strongly_convex() -> CheckResult:
-    """Lemma B.2(iii): ``|1 - gamma a| <= 1 - gamma beta mu/(beta + mu)`` for ``gamma <= 2/(beta+mu)``.
+    """Lemma B.2(iii): ``|1 - gamma a| <= 1 - gamma beta mu/(beta+mu)``, ``gamma <= 2/(beta+mu)``.
 
     Then ``1 - gamma beta mu/(beta+mu) <= 1 - gamma mu/2`` (the registered strongly convex
     factor) when ``mu <= beta``, and ``gamma <= 1/beta`` (the registered step rule)
@@ -111,12 +111,15 @@ def check_expansive_strongly_convex() -> CheckResult:
     hyp = {S.gamma: 2 / (S.beta + S.mu + p_slack)}
     oks = _dominates(contraction, [S.mu, S.beta], hyp)
     below_mu_breaks = _violated(contraction, sp.Integer(0), hyp)
-    factors = {get(i).recursion.factor for i in ("thm3.1/strongly-convex", "thm3.3/strongly-convex")}
-    (factor,) = factors
-    below = proved_nonnegative((factor - contraction).subs(S.beta, S.mu + q_slack))
-    step_rule = proved_nonnegative(
-        (2 / (S.beta + S.mu) - 1 / S.beta).subs(S.beta, S.mu + q_slack)
+    factors = sorted(
+        {get(i).recursion.factor for i in ("thm3.1/strongly-convex", "thm3.3/strongly-convex")},
+        key=str,
     )
+    below = all(
+        proved_nonnegative((fac - contraction).subs(S.beta, S.mu + q_slack)) for fac in factors
+    )
+    factor = factors[0] if len(factors) == 1 else factors
+    step_rule = proved_nonnegative((2 / (S.beta + S.mu) - 1 / S.beta).subs(S.beta, S.mu + q_slack))
     return result(
         "expansivity/B.2(iii)-strongly-convex",
         all(oks) and below and step_rule and below_mu_breaks,

@@ -17,8 +17,10 @@ from boundkit import symbols as S
 from boundkit.theorems import Result, get
 from proofs_check.core import (
     CheckResult,
+    f_pos,
     is_zero,
     merge_pool,
+    proved_nonnegative,
     proved_positive,
     result,
     same,
@@ -26,6 +28,7 @@ from proofs_check.core import (
     weighted_mean,
     weighted_variance,
 )
+from proofs_check.recursions import geometric_sum
 
 n, f, m, L, T, gamma, mu = S.n, S.f, S.m, S.L, S.T, S.gamma, S.mu
 k = sp.Symbol("k", nonnegative=True, integer=True)
@@ -34,7 +37,7 @@ _s_pos = sp.Symbol("s_pos", positive=True)
 
 
 def p1_window(sign: int, kk: object, nn: object, ff: object, mm: object, lip: object) -> list:
-    """Window ``k`` of (P1) gradients: ``sign = -1`` in ``S`` (special sample ``-L``), ``+1`` in ``S'``.
+    """Window ``k`` of (P1) gradients; ``sign = -1`` in ``S`` (special sample ``-L``), +1 in ``S'``.
 
     ``f - k`` of B at ``-L``; worker 1 at ``sign L/m`` (one special sample, ``m - 1`` zeros);
     ``n - 2f - 1`` pivot workers at 0; ``k`` of A at ``+L``.
@@ -165,9 +168,7 @@ def check_p2_stability(res: Result | None = None) -> CheckResult:
     ok_ends = all(same(e, target) or same(e, -target) for e in ends)
     # target >= 0 under gamma <= 1/mu: 0 <= 1 - gamma mu < 1 (gamma = 1/(mu + p))
     contraction = (1 - gamma * mu).subs(gamma, 1 / (mu + sp.Symbol("p", nonnegative=True)))
-    ok_sign = proved_positive(1 - contraction) and bool(
-        sp.simplify(contraction).is_nonnegative
-    )
+    ok_sign = proved_positive(1 - contraction) and bool(sp.simplify(contraction).is_nonnegative)
     lip = sp.simplify(sp.Max(*[abs(mu * (th - zz)) for th in (-R, R) for zz in (-R, R)]))
     ok_lip = same(lip.subs(R, L / (2 * mu)), L)
     return result(
@@ -182,7 +183,7 @@ def check_p2_stability(res: Result | None = None) -> CheckResult:
 
 
 def check_p2_ratio_to_eq6() -> CheckResult:
-    """THEORY s.3 (P2) says ``eps / eq.(6) = (1 - (1-gamma mu)^T)/8``: true only for the T-free form.
+    """THEORY (P2): ``eps / eq.(6) = (1 - (1-gamma mu)^T)/8`` holds only for the T-free eq. (6).
 
     With ``beta = mu``: the ratio of registered ``thm3.4/gd-strongly-convex`` to the T-free
     ``simplified`` eq. (6) must be ``(1 - (1-gamma mu)^T)/8``; to the full eq. (6) it must be
@@ -202,7 +203,8 @@ def check_p2_ratio_to_eq6() -> CheckResult:
     at_one = vs_full.subs({gamma: 1 / mu, T: 1})
     theory_wrong = sp.simplify(at_one - theory.subs({gamma: 1 / mu, T: 1})) != 0
     grid_ok = all(
-        sp.Rational(1, 8) <= vs_full.subs({gamma: sp.Rational(j, 10) / mu, T: tt})
+        sp.Rational(1, 8)
+        <= vs_full.subs({gamma: sp.Rational(j, 10) / mu, T: tt})
         <= sp.Rational(1, 4)
         for j in range(1, 11)
         for tt in (1, 2, 3, 5, 10, 40)
@@ -228,24 +230,31 @@ def check_p3_closed_form() -> CheckResult:
     ``b -> 0`` limit must equal ``(gamma L/h)((f+1/m) T - f(m-1)(1-r^T))``, exceed the
     registered ``thm3.4/sgd-convex`` / L, and its ratio to eq. (5) must be < 1/2 -> 1/2.
     """
-    b, tt = sp.symbols("b t_", positive=True)
-    j = sp.Symbol("j", integer=True, nonnegative=True)
     h = n - f
-    c = 1 - gamma * f * b / h
     r = 1 - 1 / m
     cs, rs = sp.symbols("c r", positive=True)
-    inc = gamma * L / h * (1 / m + f * (1 - rs ** (j + 1)))
-    unrolled = sp.summation(cs ** (T - 1 - j) * inc, (j, 0, T - 1))
-    closed = gamma * L / h * (
-        (f + 1 / m) * (1 - cs**T) / (1 - cs) - f * rs * (rs**T - cs**T) / (rs - cs)
+
+    # unrolled: sum_{j<T} c^(T-1-j) (gamma L/h) (1/m + f (1 - r^(j+1))), by geometric sums
+    # (the sum is a polynomial in c: its b -> 0 limit is its value at c = 1)
+    def unrolled(c: sp.Expr) -> sp.Expr:
+        return (
+            gamma
+            * L
+            / h
+            * (
+                (1 / m + f) * geometric_sum(1 / c, T, generic=True) * c ** (T - 1)
+                - f * rs * c ** (T - 1) * geometric_sum(rs / c, T, generic=True)
+            )
+        )
+
+    closed = (
+        gamma
+        * L
+        / h
+        * ((f + 1 / m) * (1 - cs**T) / (1 - cs) - f * rs * (rs**T - cs**T) / (rs - cs))
     )
-    # summation may return Piecewise branches for cs == 1, rs == cs: take the generic one
-    unrolled = sp.piecewise_fold(unrolled)
-    if isinstance(unrolled, sp.Piecewise):
-        unrolled = unrolled.args[-1][0]
-    ok_closed = is_zero(sp.simplify(unrolled - closed))
-    closed_br = closed.subs({cs: c, rs: r})
-    lim_b0 = sp.limit(closed_br, b, 0)
+    ok_closed = is_zero(sp.simplify(unrolled(cs) - closed))
+    lim_b0 = unrolled(sp.Integer(1)).subs(rs, r)
     stated = gamma * L / h * ((f + 1 / m) * T - f * (m - 1) * (1 - r**T))
     ok_lim = same(lim_b0, stated)
     # r**T as a symbol rT in (0, 1]: rT = 1/(1 + u), and m = 1 + mm with mm >= 0
@@ -259,9 +268,13 @@ def check_p3_closed_form() -> CheckResult:
     ratio = sp.simplify(L * stated_r / eq5)
     half_gap = sp.factor(sp.Rational(1, 2) - ratio)
     below_half = sp.simplify(half_gap.subs(m, 1)) == 0 and proved_positive(
-        half_gap.subs({r_t: 1 / (1 + u), m: 2 + mm}).subs(u, u + _s_pos)
+        half_gap.subs({r_t: 1 / (1 + u), m: 2 + mm, f: f_pos}).subs(u, u + _s_pos)
     )
-    lim_half = sp.limit((L * stated / eq5).subs(m, 3), T, sp.oo) == sp.Rational(1, 2)
+    # 0 <= 1/2 - ratio <= (its value at rT = 0) -> 0 as T -> oo
+    envelope = half_gap.subs(r_t, 0)
+    lim_half = proved_nonnegative((envelope - half_gap).subs(hyp)) and (
+        sp.limit(envelope, T, sp.oo) == 0
+    )
     return result(
         "P3/closed-form",
         ok_closed and ok_lim and ok_excess and below_half and lim_half,

@@ -40,11 +40,12 @@ def solve_rsolve(rec: Recursion) -> sp.Expr:
     return sol.subs(t, S.T)
 
 
-def geometric_sum(factor: sp.Expr, upper: sp.Expr) -> sp.Expr:
+def geometric_sum(factor: sp.Expr, upper: sp.Expr, generic: bool = False) -> sp.Expr:
     """``sum_{k=0}^{upper-1} factor**k`` by ``summation``, the ``factor = 1`` branch resolved.
 
     SymPy returns ``Piecewise((upper, q == 1), ((1-q**upper)/(1-q), True))``; the branch
-    is chosen by deciding ``factor == 1`` (``factor - 1`` must be provably zero or nonzero).
+    is chosen by deciding ``factor == 1`` (``factor - 1`` must be provably zero or nonzero,
+    or the caller states ``generic``: ``factor != 1`` is a hypothesis).
     """
     total = sp.summation(_q**_k, (_k, 0, upper - 1))
     if not isinstance(total, sp.Piecewise):
@@ -52,7 +53,7 @@ def geometric_sum(factor: sp.Expr, upper: sp.Expr) -> sp.Expr:
     ones = sp.simplify(factor - 1)
     if ones == 0:
         return upper
-    if ones.is_zero is False:
+    if ones.is_zero is False or generic:
         return total.args[-1][0].subs(_q, factor)
     raise ValueError(f"cannot decide whether {factor} == 1")
 
@@ -135,9 +136,7 @@ def check_simplified_dominates(res: Result) -> CheckResult:
     hyp = {S.gamma: 1 / (S.beta + p_slack), S.mu: S.beta / (1 + q_slack)}
     eta_h = eta.subs(hyp)
     in_unit = proved_positive(eta_h) and proved_positive(1 - eta_h)
-    simp_pos = proved_positive(
-        res.simplified.subs({S.n: 2 * S.f + sp.Symbol("s", positive=True)})
-    )
+    simp_pos = proved_positive(res.simplified.subs({S.n: 2 * S.f + sp.Symbol("s", positive=True)}))
     return result(
         name,
         is_power and in_unit and simp_pos,

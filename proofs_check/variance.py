@@ -69,37 +69,44 @@ def check_three_cluster(formula: ClusterFormula = three_cluster) -> CheckResult:
 def check_three_cluster_eigen(formula: ClusterFormula = three_cluster) -> CheckResult:
     """Lemma D.1, vector form: ``x_i = s_i u``, ``u = (cos phi, sin phi)``.
 
-    The 2x2 covariance ``(1/W) sum_i w_i (x_i - mean)(x_i - mean)^T`` is built from the
-    vectors; its eigenvalues must be ``{formula, 0}`` with ``|x_i - x_j|^2`` computed as dot
-    products (so the ``cos^2 + sin^2`` factor is not assumed).
+    ``u`` is written with ``t = tan(phi/2)``: ``((1-t^2)/(1+t^2), 2t/(1+t^2))`` (every unit
+    vector but ``(-1, 0)``, whose case is ``t -> oo``), so all entries are rational and
+    SymPy decides equalities by cancellation, fast whether they hold or not.  The 2x2
+    covariance ``(1/W) sum_i w_i (x_i - mean)(x_i - mean)^T`` is built from the vectors; its
+    eigenvalues must be ``{formula, 0}`` with ``|x_i - x_j|^2`` computed as dot products
+    (so ``|u| = 1`` is not assumed), and its characteristic polynomial
+    ``lambda (lambda - formula)``.
     """
     a, b, c = sp.symbols("a b c", positive=True)
     s = sp.symbols("s1:4", real=True)
-    phi = sp.Symbol("phi", real=True)
-    u = sp.Matrix([sp.cos(phi), sp.sin(phi)])
+    tt = sp.Symbol("t", real=True)
+    u = sp.Matrix([(1 - tt**2) / (1 + tt**2), 2 * tt / (1 + tt**2)])
     xs = [si * u for si in s]
     ws = [a, b, c]
     total = a + b + c
     mean = sum((w * x for w, x in zip(ws, xs, strict=True)), sp.zeros(2, 1)) / total
-    cov = sum(
-        (w * (x - mean) * (x - mean).T for w, x in zip(ws, xs, strict=True)), sp.zeros(2, 2)
-    ) / total
+    cov = (
+        sum((w * (x - mean) * (x - mean).T for w, x in zip(ws, xs, strict=True)), sp.zeros(2, 2))
+        / total
+    )
 
     def sq(p: sp.Matrix, q: sp.Matrix) -> sp.Expr:
         return ((p - q).T * (p - q))[0]
 
     claim = formula(a, b, c, sq(xs[0], xs[1]), sq(xs[0], xs[2]), sq(xs[1], xs[2]))
-    eig = [sp.simplify(e) for e, mult in cov.eigenvals().items() for _ in range(mult)]
+    lam = sp.Symbol("lambda")
+    charpoly = sp.Poly(cov.charpoly(lam).as_expr(), lam)
+    reduced = sp.Poly([sp.cancel(cf) for cf in charpoly.all_coeffs()], lam)
+    eig = [e for e, mult in sp.roots(reduced).items() for _ in range(mult)]
     zeros = [e for e in eig if e == 0]
     others = [e for e in eig if e != 0]
     ok = len(eig) == 2 and len(zeros) == 1 and len(others) == 1 and is_zero(others[0] - claim)
-    lam = sp.Symbol("lambda")
-    charpoly_ok = is_zero(cov.charpoly(lam).as_expr() - lam * (lam - claim))
+    charpoly_ok = is_zero(reduced.as_expr() - lam * (lam - claim))
     return result(
         "variance/three-cluster-2d-eigenvalues",
         ok and charpoly_ok,
         f"eigenvalues of the 2x2 covariance of collinear clusters vs {{formula, 0}}: {ok}; "
         f"charpoly == lambda(lambda - formula): {charpoly_ok}",
         eigenvalues=eig,
-        formula=sp.simplify(claim),
+        formula=sp.factor(claim),
     )

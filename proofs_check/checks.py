@@ -1,0 +1,147 @@
+"""The registry of checks (data) and the runner.
+
+Each entry is a :class:`~proofs_check.core.Check`: a name, the paper/THEORY reference and
+a zero-argument function (a check function with its inputs bound).  :func:`run_check`
+runs one, turning an exception into a FAIL and timing it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import partial
+
+from boundkit.theorems import get
+from proofs_check import byzantine, consistency, expansivity, generalization, kappa, poisoning
+from proofs_check import recursions as rec
+from proofs_check import variance as var
+from proofs_check.core import Check, CheckResult
+
+UPPER_WITH_RECURSION = (
+    "thm3.1/convex",
+    "thm3.1/strongly-convex",
+    "thm3.3/convex",
+    "thm3.3/strongly-convex",
+)
+STRONGLY_CONVEX_UPPER = ("thm3.1/strongly-convex", "thm3.3/strongly-convex")
+
+
+def _registry() -> tuple[Check, ...]:
+    checks: list[Check] = []
+    for rid in UPPER_WITH_RECURSION:
+        checks.append(
+            Check(
+                f"recursion/{rid}",
+                f"{get(rid).reference}; THEORY s.2",
+                partial(rec.check_recursion, get(rid)),
+            )
+        )
+    for rid in STRONGLY_CONVEX_UPPER:
+        checks.append(
+            Check(
+                f"simplified>=bound/{rid}",
+                f"{get(rid).reference}; THEORY s.2",
+                partial(rec.check_simplified_dominates, get(rid)),
+            )
+        )
+    checks += [
+        Check(
+            "expansivity/quadratic-step-ratio", "Lemma B.2 setup", expansivity.check_step_is_affine
+        ),
+        Check("expansivity/B.2(i)-smooth", "Lemma B.2(i)", expansivity.check_expansive_smooth),
+        Check("expansivity/B.2(ii)-convex", "Lemma B.2(ii)", expansivity.check_expansive_convex),
+        Check(
+            "expansivity/B.2(iii)-strongly-convex",
+            "Lemma B.2(iii)",
+            expansivity.check_expansive_strongly_convex,
+        ),
+        Check("cocoercivity/B.1-quadratic", "Lemma B.1", expansivity.check_cocoercive),
+        Check(
+            "f=0-is-Hardt/thm3.1/convex",
+            "THEORY s.2; Hardt et al. 2016",
+            partial(rec.check_f0_hardt, "thm3.1/convex"),
+        ),
+        Check(
+            "f=0-is-Hardt/thm3.3/convex",
+            "THEORY s.2; Hardt et al. 2016",
+            partial(rec.check_f0_hardt, "thm3.3/convex"),
+        ),
+        Check(
+            "f=0-constant/thm3.1/strongly-convex",
+            "THEORY s.2 (constant 4 vs 2)",
+            rec.check_f0_strongly_convex_constant,
+        ),
+        Check("variance/pairwise-identity", "THEORY s.1; Lemma D.1", var.check_pairwise_identity),
+        Check("variance/three-cluster-scalar", "Lemma D.1", var.check_three_cluster),
+        Check("variance/three-cluster-2d-eigenvalues", "Lemma D.1", var.check_three_cluster_eigen),
+        Check("B2/quadratic-roots-push", "App. C.3(iii)", byzantine.check_b2_quadratic),
+        Check(
+            "B2/finite-m-supremum", "App. C.3(iii); thm3.2/f-lt-n/3", byzantine.check_b2_finite_m
+        ),
+        Check(
+            "B1/honest-variance", "App. C.3(i); SIGMA_M_SQUARED", byzantine.check_b1_honest_variance
+        ),
+        Check("B1/supremum", "App. C.3(i)-(ii); thm3.2/f-ge-n/3", byzantine.check_b1_supremum),
+        Check("B1-B2/meet-at-f=n/3", "App. C.3", byzantine.check_b1_b2_meet),
+        Check(
+            "B1-B2/sup-reached-by-SMEA",
+            "Thm 3.2; App. C.3 (brute force)",
+            byzantine.check_byzantine_sup_reached,
+        ),
+        Check(
+            "kappa/SMEA>=lower-symbolic",
+            "Allouah et al. 2023a Prop. 6, 2023b Prop. 5.1",
+            kappa.check_kappa_above_lower_symbolic,
+        ),
+        Check(
+            "kappa/SMEA>=lower-exhaustive",
+            "Allouah et al. 2023a Prop. 6, 2023b Prop. 5.1",
+            kappa.check_kappa_exhaustive,
+        ),
+        Check(
+            "kappa/byzantine-bound>=poisoning-bound",
+            "Thm 3.1 vs Thm 3.3",
+            kappa.check_byzantine_above_poisoning,
+        ),
+        Check("kappa/SMEA-order-sqrt(f/(n-2f))", "THEORY s.2", kappa.check_kappa_order),
+        Check("eq5/additive-degradation", "Thm 3.3, THEORY s.2", kappa.check_eq5_structure),
+        Check("gap/B1-over-eq5-unbounded", "THEORY s.3 headline", kappa.check_gap_unbounded),
+        Check("gap/thm4.2-ratio", "Thm 4.2", kappa.check_thm42_ratio),
+        Check("P1/SMEA-choice-symbolic", "App. D.2", poisoning.check_p1_choice_symbolic),
+        Check("P1/SMEA-choice-bruteforce", "App. D.2", poisoning.check_p1_choice_bruteforce),
+        Check("P1/tight/thm3.4/gd-convex", "Thm 3.4(i), App. D.2", poisoning.check_p1_tight),
+        Check(
+            "P2/stability/thm3.4/gd-strongly-convex",
+            "Thm 3.4(ii), App. D.3",
+            poisoning.check_p2_stability,
+        ),
+        Check("P2/ratio-to-eq6", "App. D.3; THEORY s.3 (P2)", poisoning.check_p2_ratio_to_eq6),
+        Check("P3/closed-form", "Thm 3.4(i) SGD, App. D.4", poisoning.check_p3_closed_form),
+        Check("lower<=upper/poisoning-convex", "Table 1", consistency.check_convex_poisoning_pairs),
+        Check("lower<=upper/byzantine-grid", "Table 1", consistency.check_byzantine_pairs),
+        Check("lemma4.1/expected-gen-error", "Lemma 4.1, eq. (10)", generalization.check_lemma41),
+        Check("prop2.1/lemma4.1-consistency", "Prop. 2.1", generalization.check_prop21_consistency),
+        Check("appG/high-probability-limits", "App. G", generalization.check_appg),
+    ]
+    return tuple(checks)
+
+
+#: every check ``python -m proofs_check`` runs, in order
+CHECKS: tuple[Check, ...] = _registry()
+
+
+def run_check(check: Check) -> tuple[CheckResult, float]:
+    """Run one check; an exception is a FAIL naming it.  Returns the result and seconds."""
+    start = time.perf_counter()
+    try:
+        res = check.run()
+    except Exception as exc:  # a crashing check is a failing check
+        res = CheckResult(check.name, False, f"raised {type(exc).__name__}: {exc}", "")
+    elapsed = time.perf_counter() - start
+    return replace(res, name=check.name), elapsed
+
+
+def select(checks: Iterable[Check], only: str | None = None) -> list[Check]:
+    """The checks whose name contains ``only`` (all when ``None``)."""
+    return [c for c in checks if only is None or only in c.name]
