@@ -40,6 +40,12 @@ class Grid:
     smoothness: Fraction = Fraction(1)
     strong_convexity: Fraction = Fraction(1, 2)
     f_values: tuple[int, ...] | None = None  # None: every f in 1..floor((n-1)/2)
+    #: SGD constructions (exact expectation by enumeration, Monte Carlo beyond
+    #: ``SGD_MAX_STATES`` states) run at these n only ...
+    sgd_ns: tuple[int, ...] = (3, 4, 5, 6, 7, 10, 11, 20, 21)
+    #: ... and, where Monte Carlo is needed (T >= SGD_EXACT_MAX_T), at these n with the
+    #: extreme f = 1 and f = floor((n-1)/2) only: about 7 s a case at 150 samples.
+    sgd_monte_carlo_ns: tuple[int, ...] = (5, 11)
 
     def settings(self) -> Iterator[Setting]:
         for n, m, T in itertools.product(self.ns, self.ms, self.Ts):
@@ -62,9 +68,25 @@ class Grid:
         return (
             f"n in {list(self.ns)}, f in {fs}, m in {list(self.ms)}, T in {list(self.Ts)}, "
             f"step_size={self.step_size}, lipschitz={self.lipschitz}, "
-            f"smoothness={self.smoothness}, strong_convexity={self.strong_convexity}"
+            f"smoothness={self.smoothness}, strong_convexity={self.strong_convexity}; "
+            f"SGD at n in {list(self.sgd_ns)}, and for T >= {SGD_EXACT_MAX_T} (Monte Carlo, "
+            f"{SGD_MONTE_CARLO_SAMPLES} coupled pairs) at n in {list(self.sgd_monte_carlo_ns)}"
+            " with f in {1, floor((n-1)/2)}"
         )
 
+    def includes_sgd(self, setting: Setting) -> bool:
+        """Whether an SGD construction runs at ``setting`` (see ``sgd_ns``)."""
+        if setting.T < SGD_EXACT_MAX_T or setting.m == 1:
+            return setting.n in self.sgd_ns
+        extreme = setting.f in (1, (setting.n - 1) // 2)
+        return setting.n in self.sgd_monte_carlo_ns and extreme
+
+
+#: SGD expectations are exact by enumeration up to this many reachable states
+SGD_MAX_STATES = 2000
+#: the P3 state count grows like T^2/2: from this T on the expectation is Monte Carlo
+SGD_EXACT_MAX_T = 63
+SGD_MONTE_CARLO_SAMPLES = 150
 
 DEFAULT_GRID = Grid(ns=(3, 4, 5, 6, 7, 10, 11, 20, 21, 51, 101))
 QUICK_GRID = Grid(ns=(5, 6, 11), ms=(1, 2), Ts=(1, 10))
@@ -222,7 +244,13 @@ def _run_case(case: Case, dps: int, tolerance: mpmath.mpf | None) -> Record:
         lower_id = construction.lower_for(case.setting)
         upper = _bound(construction.upper_id, s, dps)
         lower = None if lower_id is None else _bound(lower_id, s, dps)
-        measurement = measure(instance, dps=dps)
+        measurement = measure(
+            instance,
+            dps=dps,
+            max_states=SGD_MAX_STATES,
+            monte_carlo_samples=SGD_MONTE_CARLO_SAMPLES,
+            seed=0,
+        )
         passed, why = _judge(upper, lower, measurement, tol)
         empirical = measurement.empirical
         return Record(
@@ -264,7 +292,10 @@ def plan(grid: Grid, names: Sequence[str] | None = None) -> list[Case]:
     cases = []
     for setting in grid.settings():
         for name in chosen:
-            if CONSTRUCTIONS[name].applies(setting) is None:
+            construction = CONSTRUCTIONS[name]
+            if construction.algorithm == "sgd" and not grid.includes_sgd(setting):
+                continue
+            if construction.applies(setting) is None:
                 cases.append(Case(name, setting))
     return cases
 

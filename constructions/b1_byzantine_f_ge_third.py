@@ -33,13 +33,14 @@ def applies(setting: Setting) -> str | None:
 
 
 def build(setting: Setting, dps: int = 50) -> Instance:
-    """(B1): balanced halves, the Byzantines push ``S'`` up just below the supremum.
+    """(B1): two honest groups at ``+L`` / ``-L``, the ``+L`` side of the best size ``p``
+    (:func:`constructions.byzantine_push.halves_attack`); the Byzantines push ``S'`` up
+    just below the supremum.
 
     See :func:`constructions.byzantine_push.halves_instance`; the window SMEA selects in
-    ``S'`` holds the ``f`` Byzantine copies and ``n - 2f`` workers at ``+L`` (except at
-    ``m = 1`` when ``n in {3f, 3f - 2}`` (even ``h``) or ``n = 3f - 1`` (odd ``h``): there
-    a window with fewer copies ties or wins and the value reached is ``L (2 - 2/h)``,
-    resp. ``2L``, per step and ``gamma``).
+    ``S'`` holds the ``f`` Byzantine copies and the ``n - 2f`` largest honest messages
+    (on every ``n <= 41``, ``m in {1, 2, 3, 5}``: ``n - 2f`` workers at ``+L``, or, when
+    ``p = n - 2f - 1``, ``n - 2f - 1`` of them and the changed worker).
     """
     return halves_instance(setting, "B1", dps)
 
@@ -73,29 +74,40 @@ def wc_byzantine_f_ge_third(
 
     **Setting.** ``n`` workers, ``f >= n/3`` Byzantine, ``h = n - f`` honest with ``m``
     samples each; linear loss ``l(theta; z) = z theta``, ``|z| <= L`` (convex,
-    ``L``-Lipschitz, ``beta``-smooth for every ``beta``).  Honest halves at ``+L`` and
-    ``-L`` (odd ``h``: the ``+L`` side has ``(h-1)/2`` workers, the side that helps here);
-    in ``S'`` one ``-L`` worker has one sample at ``+L`` and sends ``a = -L + 2L/m``.
+    ``L``-Lipschitz, ``beta``-smooth for every ``beta``).  Honest workers in two groups:
+    ``p`` with every sample at ``+L``, ``h - p`` at ``-L``; in ``S'`` one ``-L`` worker has
+    one sample at ``+L`` and sends ``a = -L + 2L/m``.  ``p`` is the best of the candidates
+    ``k - 1``, ``floor(p*)``, ``ceil(p*)`` (``k = n - 2f``; the last two clipped to
+    ``[k, h - 1]``), with ``p* = (h - 2/m - sqrt(k (h - 4/m + 4/m^2)))/2``.  THEORY's
+    balanced halves ``p = h/2`` is never better (and at ``m = 1``, ``n in {3f, 3f - 2}``
+    it reached only ``L (2 - 2/h)``: below eq. (5)).
 
     **Algorithm.** Robust distributed GD with SMEA, ``theta_0 = 0``.  Byzantine workers,
     from the view only: if the honest mean exceeds the midpoint of the two runs' honest
     means, all send ``v``; otherwise a value SMEA rejects (the honest window is kept).
 
-    **Derivation.** In ``S'`` the window ``{f x v, (n-2f) x L}`` has variance
-    ``f (n-2f)(v-L)^2/h^2``; it is selected while this is below the honest variance
-    ``sigma^2 L^2`` (the lowest-start tie rule gives the honest window at equality), so
-    ``v < v_sup = L + h sigma L/sqrt(f (n-2f))`` and the output tends to
-    ``L (1 + sigma sqrt(f/(n-2f)))``.  ``v = v_sup (1 - 10^-(dps-5))`` rounded down to a
-    rational; the reached value is ``gamma L T (gap_sup - f delta_v / h)``.
-    Even ``h``: ``sigma^2 = sigma_m^2 = 1 - 4(m-1)/(m^2 h) - 4/(m^2 h^2)``, ``mu_S = 0``:
+    **Derivation.** In ``S'`` the window ``W_f`` of the ``f`` copies of ``v`` and the ``k``
+    largest honest messages ``P`` has variance ``(k/h) var_P + f k (v - mu_P)^2/h^2``; it
+    is selected while this is below the honest variance ``var_H`` (the lowest-start tie
+    rule gives the honest window at equality), so the output tends to
+    ``mu_P + sqrt(f (h var_H - k var_P)/(h k))``; ``mu_S = L (2p - h)/h``.  With
+    ``p >= k`` (``P = k x L``):
 
-    .. math:: \\varepsilon \\to \\gamma L^2 T \\left(1 + \\sigma_m \\sqrt{f/(n-2f)}\\right).
+    .. math:: \\varepsilon \\to \\gamma L^2 T \\left(1 - \\frac{2p - h}{h}
+              + \\frac{\\sqrt{f (h (h m^2 - 4m + 4) - (m (2p - h) + 2)^2)/k}}{h m}\\right),
 
-    Odd ``h`` (``mu_S = -L/h``): ``gamma L^2 T (1 + 1/h + tau_m sqrt(f/(n-2f)))`` with
-    ``tau_m^2 = (h-1)((h+1) m^2 - 4m + 4)/(h^2 m^2)``.
+    concave in ``p``, equal to ``gamma L^2 T (1 + 2/(m h) + sqrt((h - 4/m + 4/m^2)/k))`` at
+    ``p*`` when ``p* >= k`` (``-> gamma L^2 T (1 + sqrt((n - f)/(n - 2f)))`` as ``m``
+    grows, where THEORY's layout gives ``1 + sqrt(f/(n - 2f))``); at ``p = k - 1`` the
+    changed worker joins ``P`` (at ``m = 1`` it is at ``+L``: ``P = k x L`` again).
+    ``v = v_sup (1 - 10^-(dps-5))`` rounded down to a rational; the reached value is
+    ``gamma L T (gap_sup - f delta_v / h)``.
 
-    **Theoretical value.** Registered lower bound ``thm3.2/f-ge-n/3`` (the even-``h``
-    supremum); upper bound Theorem 3.1(i), eq. (2) with ``kappa_SMEA``.
+    **Theoretical value.** Registered lower bound ``thm3.2/f-ge-n/3`` =
+    ``gamma L^2 T HALVES_GAP`` (the best candidate, same formula); upper bound Theorem
+    3.1(i), eq. (2) with ``kappa_SMEA``.
+
+    **Reference.** Theorem 3.2(i), App. C.3(i)-(ii); THEORY.md (B1).
 
     Returns:
         (measured stability, closed form), ``mpmath.mpf`` at ``dps`` digits.
@@ -105,7 +117,7 @@ def wc_byzantine_f_ge_third(
         >>> measured, theoretical = wc_byzantine_f_ge_third(
         ...     n=7, f=3, m=2, T=10, step_size=Fraction(1, 10), lipschitz=1, verbose=False)
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
-        2.43614066163451 2.43614066163451
+        2.93614066163451 2.93614066163451
     """
     setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
                       smoothness=smoothness)

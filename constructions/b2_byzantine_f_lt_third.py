@@ -33,8 +33,9 @@ def applies(setting: Setting) -> str | None:
 
 
 def build(setting: Setting, dps: int = 50) -> Instance:
-    """(B2): balanced halves; in ``S'`` SMEA keeps the ``f`` Byzantine copies, every
-    ``+L`` worker, the changed worker and the ``-L`` workers left after dropping ``f``.
+    """(B2): two honest groups at ``+L`` / ``-L``, the ``+L`` side of the best size ``p``
+    (:func:`constructions.byzantine_push.halves_attack`); in ``S'`` SMEA keeps the ``f``
+    Byzantine copies and the ``n - 2f`` largest honest messages.
 
     See :func:`constructions.byzantine_push.halves_instance`.
     """
@@ -68,29 +69,35 @@ def wc_byzantine_f_lt_third(
 ) -> tuple[mpmath.mpf, mpmath.mpf]:
     """Uniform stability of robust D-GD (SMEA) under the (B2) Byzantine attack, ``f < n/3``.
 
-    **Setting.** As (B1): linear loss, honest halves at ``+L`` / ``-L`` (odd ``h``: the
-    ``+L`` side is the larger one, ``(h+1)/2``, except where the exact comparison prefers
-    the other side), ``S'`` changes one sample of one ``-L`` worker to ``+L``.
+    **Setting.** As (B1): linear loss, ``p`` honest workers at ``+L`` and ``h - p`` at
+    ``-L``, ``S'`` changes one sample of one ``-L`` worker to ``+L`` (it sends
+    ``a = -L + 2L/m``).  ``p`` is the best of ``k - 1``, ``floor(p*)``, ``ceil(p*)``
+    (``k = n - 2f``, see (B1)); here ``p* < k`` on every ``n <= 41``, so ``p`` is ``k - 1``
+    (the pushed window holds the changed worker) or ``k``, far from THEORY's ``h/2``.
 
     **Algorithm.** Robust distributed GD with SMEA, ``theta_0 = 0``; Byzantine workers push
     ``v`` when the honest mean is above the midpoint of the two runs' means, else send a
     value SMEA rejects.
 
-    **Derivation.** In ``S'`` the pushed window drops the ``f`` lowest honest messages:
-    ``P = {(h/2 - 1 - f) x -L, a, h/2 x L}`` (even ``h``), **not** THEORY's symmetric
-    ``{(n-3f)/2 x -L, (n-f)/2 x L}``: the changed worker ``a = -L + 2L/m`` stays in the
-    window.  Equating its variance with the honest one, the supremum of the pushed value
-    is ``v_sup = L (n + 4/m)/(n - 2f)`` and, with ``mu_S = 0``,
+    **Derivation.** In ``S'`` the pushed window ``W_f`` holds the ``f`` copies and the
+    ``k`` largest honest messages ``P``, bound by the honest window: the output tends to
+    ``mu_P + sqrt(f (h var_H - k var_P)/(h k))``, and ``mu_S = L (2p - h)/h``.  At
+    ``p = k - 1`` (``P``: ``k - 1`` workers at ``+L`` and ``a``; ``mu_S = L (k - f - 2)/h``;
+    :func:`constructions.byzantine_push.halves_gap_closed_form`):
 
-    .. math:: \\varepsilon \\to \\gamma L^2 T \\left(\\frac{2f}{n-2f}
-              + \\frac{2n}{m (n-f)(n-2f)}\\right)
+    .. math:: \\varepsilon \\to \\gamma L^2 T \\left(\\frac{k - 2 + 2/m}{k}
+              + \\frac{\\sqrt{f (k\\,\\Delta - 4 h (k - 1)(m - 1)^2)}}{h k m}
+              + \\frac{f + 2 - k}{h}\\right),
+              \\quad \\Delta = h (h m^2 - 4m + 4) - (m (k - 2 - f) + 2)^2,
 
-    (THEORY.md's value, confirmed; the window mean is ``(f (v + L) + 2L/m)/(n - f)``).
-    Odd ``h`` with the larger ``+L`` side (``f <= (h-3)/2``, ``mu_S = L/h``):
-    ``gamma L^2 T (2 f (h+1)/(h (n-2f)) + 2n/(m h (n-2f)))``.
+    about ``gamma L^2 T 4f/(n - f)`` for ``f << n``: still ``Theta(f/n)``, about twice
+    THEORY's ``2fL/(n-2f) + 2nL/(m (n-f)(n-2f))`` (its ``p = h/2`` layout, kept as
+    :data:`boundkit.theorems.HALVES_GAP_BALANCED`).
 
-    **Theoretical value.** Registered lower bound ``thm3.2/f-lt-n/3``; upper bound
-    Theorem 3.1(i), eq. (2) with ``kappa_SMEA``.
+    **Theoretical value.** Registered lower bound ``thm3.2/f-lt-n/3`` =
+    ``gamma L^2 T HALVES_GAP``; upper bound Theorem 3.1(i), eq. (2) with ``kappa_SMEA``.
+
+    **Reference.** Theorem 3.2(ii), App. C.3(iii); THEORY.md (B2).
 
     Returns:
         (measured stability, closed form), ``mpmath.mpf`` at ``dps`` digits.
@@ -100,7 +107,7 @@ def wc_byzantine_f_lt_third(
         >>> measured, theoretical = wc_byzantine_f_lt_third(
         ...     n=10, f=2, m=2, T=10, step_size=Fraction(1, 10), lipschitz=1, verbose=False)
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
-        0.875 0.875
+        1.04166666666667 1.04166666666667
     """
     setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
                       smoothness=smoothness)

@@ -44,6 +44,7 @@ from boundkit.errors import ParameterError
 from boundkit.losses import LinearLoss, LinearQuadraticLoss, Loss, to_mpf
 from boundkit.simulate import (
     Problem,
+    draw_layout,
     expected_gap_exact,
     expected_gap_monte_carlo,
     run_pair,
@@ -197,6 +198,8 @@ def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction 
     """``E[sup_z |l(theta_T; z) - l(theta'_T; z)|]`` over every draw path (generic)."""
     s, problem = instance.setting, instance.problem
     workers = _outcome_classes(problem)
+    if len(workers) != len(draw_layout(problem)):  # the order draws[t] expects
+        raise ParameterError("problem", "drawing workers as boundkit.simulate.draw_layout lists")
     per_step = list(product(*workers))
     if len(per_step) ** s.T > max_states:
         raise ParameterError("max_states", f">= {len(per_step)}**{s.T} draw paths", max_states)

@@ -27,8 +27,8 @@ from constructions.byzantine_push import (
     Groups,
     PushSupremum,
     as_fraction,
+    best_selected_push,
     byzantine_report,
-    largest_selected_push,
     mean,
     normalise,
     push_supremum,
@@ -165,8 +165,8 @@ def tailored_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> Ta
     ids = choose_identities(n, f, m, lip)
     s, s_prime = _honest_values(n, f, m, lip, ids)
     gap, up, down = _exact_gap(n, f, m, lip, ids)
-    pushed_up = largest_selected_push(s_prime, f, direction=1, dps=dps) if up else None
-    pushed_down = largest_selected_push(s, f, direction=-1, dps=dps) if down else None
+    pushed_up = best_selected_push(s_prime, f, direction=1, dps=dps) if up else None
+    pushed_down = best_selected_push(s, f, direction=-1, dps=dps) if down else None
     return TailoredAttack(
         ids, s, s_prime, (mean(s) + mean(s_prime)) / 2, gap, up, down, pushed_up, pushed_down
     )
@@ -185,7 +185,9 @@ def build(setting: Setting, dps: int = 50) -> Instance:
     Closed form: ``eps = gamma L T (G - s_up delta_v / h - s_down delta_v_down / h)`` with
     ``G = sup out_S' - inf out_S`` exact (:func:`push_supremum` on both runs), ``s_up``,
     ``s_down`` the Byzantine copies in the selected windows and ``delta_v``,
-    ``delta_v_down`` the gaps between the suprema and the values the bisection finds.
+    ``delta_v_down`` the gaps between the suprema and the values the strategy sends
+    (:func:`constructions.byzantine_push.best_selected_push`, the same exact routine on
+    the observed messages, so the simulated runs select the windows ``G`` is made of).
     """
     n, f, m = setting.n, setting.f, setting.m
     lip = Fraction(setting.lipschitz)
@@ -264,11 +266,21 @@ def wc_tailored_byzantine(
     maximise the smallest honest variance (:func:`choose_identities`); linear loss.
 
     **Algorithm.** Robust D-GD with SMEA, ``theta_0 = 0``.  Algorithm 2: above the midpoint
-    of the two runs' honest means all Byzantines send the largest value SMEA still
-    selects, below it the smallest (bisection on the grouped SMEA at ``dps`` digits).
+    of the two runs' honest means all Byzantines push up, below it down, each time to
+    just inside the end of the selection interval of the window that moves SMEA's
+    output most (:func:`constructions.byzantine_push.best_selected_push`, exact).  Not
+    the farthest value SMEA still selects: further out the selected window can hold
+    fewer Byzantine copies and move the output less (at ``(n, f, m) = (6, 2, 2)`` the
+    downward push keeps both copies up to ``-5/2``, output ``-7/4``, and one copy up to
+    ``-8/3``, output ``-31/24``; sending the latter broke the closed form).
 
     **Theoretical value.** ``gamma L T (sup out_S' - inf out_S)`` exactly (closed form of
-    :func:`build`); about twice (B1)'s one-sided push, which it is compared with.
+    :func:`build`).  About twice THEORY's one-sided (B1) push (balanced halves); against
+    the optimised (B1) (:func:`constructions.byzantine_push.halves_attack`) the factor is
+    between 1 (``n = 3, f = 1, m = 1``) and 2 (median 1.82 over ``f >= n/3``, ``n <= 41``,
+    ``m in {1, 2, 5}``), and never below 1 there (registered ``thm3.2/f-ge-n/3``).
+
+    **Reference.** Section 4, App. E.2, Algorithm 2; THEORY.md (tailored attack).
 
     Returns:
         (measured stability, closed form), ``mpmath.mpf`` at ``dps`` digits.

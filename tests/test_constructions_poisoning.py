@@ -14,7 +14,7 @@ from fractions import Fraction
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from boundkit import theorems
@@ -25,8 +25,9 @@ from constructions import p1_poisoning_gd_convex as p1
 from constructions import p2_poisoning_gd_strongly_convex as p2
 from constructions import p3_poisoning_sgd_convex as p3
 from constructions.measure import (
-    expected_stability_exact,
+    closed_form_exact,
     exact_number,
+    expected_stability_exact,
     measure,
     setting_subs,
 )
@@ -51,9 +52,14 @@ def poisoning_settings(draw: st.DrawFn, max_T: int = 20) -> Setting:
     mu = draw(rationals(Fraction(1, 10), Fraction(1))) * beta
     gamma = draw(rationals(Fraction(1, 100), Fraction(1))) / beta
     return Setting(
-        n=n, f=f, m=draw(st.integers(1, 5)), T=draw(st.integers(1, max_T)),
-        step_size=gamma, lipschitz=draw(rationals(Fraction(1, 4), Fraction(4))),
-        smoothness=beta, strong_convexity=mu,
+        n=n,
+        f=f,
+        m=draw(st.integers(1, 5)),
+        T=draw(st.integers(1, max_T)),
+        step_size=gamma,
+        lipschitz=draw(rationals(Fraction(1, 4), Fraction(4))),
+        smoothness=beta,
+        strong_convexity=mu,
     )
 
 
@@ -92,8 +98,12 @@ def test_construction_metadata() -> None:
     }
     for name, (algorithm, convexity, upper, lower) in expected.items():
         c = MODULES[name].CONSTRUCTION
-        assert (c.name, c.threat, c.algorithm, c.convexity) == (name, "poisoning", algorithm,
-                                                               convexity)
+        assert (c.name, c.threat, c.algorithm, c.convexity) == (
+            name,
+            "poisoning",
+            algorithm,
+            convexity,
+        )
         assert (c.upper_id, c.lower_id) == (upper, lower)
         theorems.get(c.upper_id), theorems.get(c.lower_id)
 
@@ -102,8 +112,7 @@ def test_construction_metadata() -> None:
 @settings(max_examples=20, deadline=None)
 @given(poisoning_settings())
 def test_p1_between_bounds_and_tight(setting: Setting) -> None:
-    if p1.applies(setting) is not None:
-        return
+    assume(p1.applies(setting) is None)
     upper, empirical, _ = check_sandwich("P1", setting)
     with mpmath.workdps(DPS):
         assert close(empirical, upper)  # tight: eq. (5) to working precision
@@ -112,15 +121,19 @@ def test_p1_between_bounds_and_tight(setting: Setting) -> None:
 @settings(max_examples=20, deadline=None)
 @given(poisoning_settings())
 def test_p1_tight_in_exact_fractions(setting: Setting) -> None:
-    if p1.applies(setting) is not None:
-        return
+    assume(p1.applies(setting) is None)
     instance = p1.build(setting)
-    pair = run_pair(instance.problem, algorithm="gd", steps=setting.T,
-                    step_size=setting.step_size, arithmetic="fraction")
+    pair = run_pair(
+        instance.problem,
+        algorithm="gd",
+        steps=setting.T,
+        step_size=setting.step_size,
+        arithmetic="fraction",
+    )
     stability = uniform_stability(instance.problem.loss, pair.final, pair.final_neighbour)
     assert isinstance(stability, Fraction | int)
     eq5 = theorems.exact_value(theorems.get("thm3.3/convex"), instance.setting.as_dict())
-    assert exact_number(stability) == eq5 == instance.closed_form_value()
+    assert exact_number(stability) == eq5 == closed_form_exact(instance)
     assert pair.final == -pair.final_neighbour > 0
 
 
@@ -128,8 +141,7 @@ def test_p1_tight_in_exact_fractions(setting: Setting) -> None:
 @settings(max_examples=20, deadline=None)
 @given(poisoning_settings())
 def test_p2_between_bounds(setting: Setting) -> None:
-    if p2.applies(setting) is not None:
-        return
+    assume(p2.applies(setting) is None)
     upper, empirical, lower = check_sandwich("P2", setting)
     with mpmath.workdps(DPS):
         assert close(empirical, lower)  # the registered lower bound is what (P2) reaches
@@ -140,16 +152,20 @@ def test_p2_between_bounds(setting: Setting) -> None:
 @settings(max_examples=20, deadline=None)
 @given(poisoning_settings())
 def test_p2_exact_fractions_and_domain(setting: Setting) -> None:
-    if p2.applies(setting) is not None:
-        return
+    assume(p2.applies(setting) is None)
     instance = p2.build(setting)
-    pair = run_pair(instance.problem, algorithm="gd", steps=setting.T,
-                    step_size=setting.step_size, arithmetic="fraction")
+    pair = run_pair(
+        instance.problem,
+        algorithm="gd",
+        steps=setting.T,
+        step_size=setting.step_size,
+        arithmetic="fraction",
+    )
     radius = p2.radius(setting)
     d = radius * (setting.f + Fraction(1, setting.m)) / (setting.n - setting.f)
     assert pair.final == -pair.final_neighbour and 0 <= -pair.final <= d <= radius
     stability = uniform_stability(instance.problem.loss, pair.final, pair.final_neighbour)
-    assert exact_number(stability) == instance.closed_form_value()
+    assert exact_number(stability) == closed_form_exact(instance)
     # the Lipschitz link L |gap| over-estimates the quadratic loss's stability
     assert stability <= Fraction(setting.lipschitz) * (pair.final_neighbour - pair.final)
 
@@ -159,11 +175,19 @@ def test_p2_ratio_to_full_eq6_is_not_theory_claim() -> None:
     (with its factor 1 - (1 - gamma mu/2)^T) the ratio is
     (1 - (1 - gamma mu)^T) / (8 (1 - (1 - gamma mu/2)^T)), in [1/8, 1/4].
     Counterexample, exactly: n=5, f=1, m=1, T=1, gamma=1/mu=2, L=1: ratio 1/4, claim 1/8."""
-    setting = Setting(n=5, f=1, m=1, T=1, step_size=2, lipschitz=1, smoothness=Fraction(1, 2),
-                      strong_convexity=Fraction(1, 2))
+    setting = Setting(
+        n=5,
+        f=1,
+        m=1,
+        T=1,
+        step_size=2,
+        lipschitz=1,
+        smoothness=Fraction(1, 2),
+        strong_convexity=Fraction(1, 2),
+    )
     instance = p2.build(setting)
     eq6 = theorems.exact_value(theorems.get("thm3.3/strongly-convex"), instance.setting.as_dict())
-    ratio = sp.nsimplify(instance.closed_form_value() / eq6)
+    ratio = sp.simplify(closed_form_exact(instance) / eq6)
     assert ratio == sp.Rational(1, 4)
     gamma, mu = sp.Integer(2), sp.Rational(1, 2)
     claim = (1 - (1 - gamma * mu) ** 1) / 8  # THEORY.md's value: 1/8
@@ -174,10 +198,9 @@ def test_p2_ratio_to_full_eq6_is_not_theory_claim() -> None:
 
 # --------------------------------------------------------------------------- (P3)
 @settings(max_examples=20, deadline=None)
-@given(poisoning_settings(max_T=10))
+@given(poisoning_settings(max_T=20))
 def test_p3_between_bounds(setting: Setting) -> None:
-    if p3.applies(setting) is not None:
-        return
+    assume(p3.applies(setting) is None)
     upper, empirical, _ = check_sandwich("P3", setting)
     with mpmath.workdps(DPS):
         if setting.m == 1:
@@ -186,60 +209,96 @@ def test_p3_between_bounds(setting: Setting) -> None:
             assert empirical < upper / 2
 
 
-@settings(max_examples=20, deadline=None)
-@given(poisoning_settings(max_T=60), st.randoms(use_true_random=False))
-def test_p3_each_draw_path_follows_the_recursion(setting: Setting, rng: random.Random) -> None:
-    """Exact Fractions, one random draw path: S stays at 0; S' is 0 until the first draw
-    of the special sample, then theta' <- c theta' + gamma L (f + D_t)/(n - f)."""
-    if setting.m == 1 or p3.applies(setting) is not None:
-        return
-    instance = p3.build(setting)
+@settings(max_examples=10, deadline=None)
+@given(poisoning_settings(max_T=9))
+def test_p3_theory_design_between_bounds(setting: Setting) -> None:
+    """THEORY.md's design (B curved) with :func:`theory_design`: 2^T states, small T."""
+    assume(setting.m > 1 and p3.applies(setting) is None)
+    instance = p3.build(setting, variant="theory")
+    with mpmath.workdps(DPS):
+        measurement = measure(instance, dps=DPS)
+        params = instance.setting.as_dict()
+        assert measurement.exact and close(measurement.empirical, measurement.closed_form)
+        assert geq(theorems.evaluate(p3.UPPER_ID, params), measurement.empirical)
+        assert geq(measurement.empirical, theorems.evaluate(p3.LOWER_ID, params))
+
+
+def _follow_path(setting: Setting, variant: str, rng: random.Random) -> None:
+    instance = p3.build(setting, variant)
     layout = draw_layout(instance.problem)
     assert layout == (setting.m,)  # only the special worker draws
     draws = [tuple(rng.randrange(k) for k in layout) for _ in range(setting.T)]
-    pair = run_pair(instance.problem, algorithm="sgd", steps=setting.T,
-                    step_size=setting.step_size, arithmetic="fraction", draws=draws)
-    b, _ = p3.design(setting)
+    pair = run_pair(
+        instance.problem,
+        algorithm="sgd",
+        steps=setting.T,
+        step_size=setting.step_size,
+        arithmetic="fraction",
+        draws=draws,
+    )
     h, gamma, lip = setting.n - setting.f, Fraction(setting.step_size), Fraction(setting.lipschitz)
-    c, x, started = 1 - gamma * setting.f * b / h, Fraction(0), False
+    if variant == "theory":
+        curvature, _ = p3.theory_design(setting)
+        c, rate, upper = 1 - gamma * setting.f * curvature / h, setting.f * lip, 2 * lip / curvature
+    else:
+        d = p3.design(setting)
+        c, rate, upper = Fraction(1), setting.f * (lip - d.e_b), d.upper
+    x, started = Fraction(0), False
     for (index,) in draws:
         drawn = index == 0
         started = started or drawn
         if started:
-            x = c * x + gamma * lip * (setting.f + drawn) / h
+            x = c * x + gamma * (rate + lip * drawn) / h
     assert pair.final == 0 and pair.final_neighbour == x
-    assert b * x <= lip  # the projection onto [0, 2L/b] is never active
+    assert 2 * x <= upper  # the projection never binds in S'
 
 
 @settings(max_examples=20, deadline=None)
-@given(poisoning_settings(max_T=400))
-def test_p3_closed_form_reaches_the_proven_lower_bound(setting: Setting) -> None:
-    """Exact rationals, no simulation: closed form >= gamma L^2 (f (T - m) + T/m)/(n - f)
-    >= the registered gamma L^2 f (T - m)/(n - f), for every T >= 1 (also T <= m)."""
-    if setting.m == 1:
-        return
-    instance = p3.build(setting)
-    value = instance.closed_form_value()
-    subs = dict(instance.closed_form_subs)
-    proven = p3.PROVEN_LOWER.subs(subs)
-    registered = theorems.get("thm3.4/sgd-convex").expression.subs(subs)
-    supremum = p3.SUPREMUM.subs(subs)
-    eq5 = theorems.get("thm3.3/convex").expression.subs(subs)
-    assert supremum > value >= proven >= registered
-    assert value < eq5 / 2
+@given(poisoning_settings(max_T=60), st.randoms(use_true_random=False))
+def test_p3_each_draw_path_follows_the_recursion(setting: Setting, rng: random.Random) -> None:
+    """Exact Fractions, one random draw path: S stays at 0; S' stays at 0 until the first
+    draw of the special sample, then theta' <- c theta' + gamma (f u + L D_t)/(n - f)
+    (linear drift: c = 1, u = L - e_B; THEORY's design: c = 1 - gamma f b/(n - f), u = L)."""
+    assume(setting.m > 1 and p3.applies(setting) is None)
+    _follow_path(setting, "linear-drift", rng)
+    _follow_path(setting, "theory", rng)
 
 
-def test_p3_expectation_of_per_state_stability() -> None:
+@settings(max_examples=20, deadline=None)
+@given(poisoning_settings(max_T=150))
+def test_p3_closed_forms_reach_the_proven_lower_bound(setting: Setting) -> None:
+    """Exact rationals, no simulation, every T >= 1 (also T <= m): each design's closed form
+    >= (1 - 1/(8T)) resp. (1 - 1/(2T)) times the supremum >= gamma L^2 (f (T - m) + T/m)/(n - f)
+    >= the registered gamma L^2 f (T - m)/(n - f); below eq. (5)/2 for m >= 2, = eq. (5) at m = 1.
+    """
+    for variant, factor in (("linear-drift", 8), ("theory", 2)):
+        instance = p3.build(setting, variant)
+        value = closed_form_exact(instance)
+        subs = dict(instance.closed_form_subs)
+        supremum, proven = p3.SUPREMUM.subs(subs), p3.PROVEN_LOWER.subs(subs)
+        registered = theorems.get("thm3.4/sgd-convex").expression.subs(subs)
+        eq5 = theorems.get("thm3.3/convex").expression.subs(subs)
+        if setting.m == 1:
+            assert value == eq5 >= proven >= registered
+            continue
+        assert supremum >= value >= (1 - sp.Rational(1, factor * setting.T)) * supremum
+        assert (1 - sp.Rational(1, 8 * setting.T)) * supremum >= proven >= registered
+        assert setting.T == 1 or supremum > value
+        assert value < eq5 / 2
+
+
+@pytest.mark.parametrize("variant", p3.VARIANTS)
+def test_p3_expectation_of_per_state_stability(variant: str) -> None:
     """E[sup_z |...|] over every draw path (per-path uniform_stability, generic) equals
     L * E|gap| from the simulator's exact dynamic programme (the linear witness (L, 0))."""
     setting = Setting(n=9, f=3, m=3, T=6, step_size=Fraction(1, 4), lipschitz=2, smoothness=2)
-    instance = p3.build(setting)
+    instance = p3.build(setting, variant)
     with mpmath.workdps(DPS):
         by_paths, _, _ = expected_stability_exact(instance, dps=DPS, method="paths")
         by_witness, gap, _ = expected_stability_exact(instance, dps=DPS, method="witness")
         assert close(by_paths, by_witness)
         assert close(by_witness, 2 * gap)
-        assert close(by_witness, mpmath.mpf(sp.N(instance.closed_form_value(), DPS + 10)))
+        assert close(by_witness, mpmath.mpf(sp.N(closed_form_exact(instance), DPS + 10)))
 
 
 @pytest.mark.parametrize(
@@ -260,8 +319,16 @@ def test_p3_monte_carlo_agrees_with_exact(n: int, f: int, m: int, T: int, seed: 
 
 # --------------------------------------------------------------------------- applies
 def test_applies_rejects_invalid_settings() -> None:
-    base = dict(n=7, f=2, m=2, T=5, step_size=Fraction(1, 10), lipschitz=1, smoothness=1,
-                strong_convexity=Fraction(1, 2))
+    base = dict(
+        n=7,
+        f=2,
+        m=2,
+        T=5,
+        step_size=Fraction(1, 10),
+        lipschitz=1,
+        smoothness=1,
+        strong_convexity=Fraction(1, 2),
+    )
     ok = Setting(**base)
     for module in MODULES.values():
         assert module.applies(ok) is None
@@ -276,8 +343,16 @@ def test_applies_rejects_invalid_settings() -> None:
 
 
 def test_instance_settings_carry_the_real_constants() -> None:
-    s = Setting(n=7, f=2, m=2, T=5, step_size=Fraction(1, 10), lipschitz=3, smoothness=2,
-                strong_convexity=Fraction(1, 2))
+    s = Setting(
+        n=7,
+        f=2,
+        m=2,
+        T=5,
+        step_size=Fraction(1, 10),
+        lipschitz=3,
+        smoothness=2,
+        strong_convexity=Fraction(1, 2),
+    )
     assert p1.build(s).setting.strong_convexity == 0
     assert p1.build(s).setting.smoothness == 2
     i2 = p2.build(s)
@@ -290,12 +365,15 @@ def test_instance_settings_carry_the_real_constants() -> None:
 
 # --------------------------------------------------------------------------- examples
 def test_pepit_style_examples() -> None:
-    measured, theoretical = p1.wc_poisoning_gd_convex(7, 2, 3, 10, Fraction(1, 10), 1,
-                                                      verbose=False)
+    measured, theoretical = p1.wc_poisoning_gd_convex(
+        7, 2, 3, 10, Fraction(1, 10), 1, verbose=False
+    )
     assert mpmath.nstr(measured, 15) == mpmath.nstr(theoretical, 15) == "0.933333333333333"
     measured, theoretical = p2.wc_poisoning_gd_strongly_convex(
-        7, 2, 3, 10, Fraction(1, 10), 1, Fraction(1, 2), verbose=False)
+        7, 2, 3, 10, Fraction(1, 10), 1, Fraction(1, 2), verbose=False
+    )
     assert mpmath.nstr(measured, 15) == mpmath.nstr(theoretical, 15) == "0.18725609502209"
-    measured, theoretical = p3.wc_poisoning_sgd_convex(7, 2, 3, 6, Fraction(1, 10), 1,
-                                                       verbose=False)
-    assert mpmath.nstr(measured, 15) == mpmath.nstr(theoretical, 15) == "0.203003160633539"
+    measured, theoretical = p3.wc_poisoning_sgd_convex(
+        7, 2, 3, 6, Fraction(1, 10), 1, verbose=False
+    )
+    assert mpmath.nstr(measured, 15) == mpmath.nstr(theoretical, 15) == "0.205863435451913"
