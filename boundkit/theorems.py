@@ -214,9 +214,7 @@ _GAP_AT_P = _halves_gap_at(_P, changed_in_window=False)
 #: clipped to [k, h - 1].  Equal to the exact supremum of
 #: constructions.byzantine_push.halves_attack on every n <= 41, m in {1, 2, 3, 5}, which
 #: is the best over every p in [0, h - 1] there.
-HALVES_GAP_FORMULA = sp.Max(
-    _GAP_CHANGED, _GAP_AT_P.subs(_P, _P_FLOOR), _GAP_AT_P.subs(_P, _P_CEIL)
-)
+HALVES_GAP_FORMULA = sp.Max(_GAP_CHANGED, _GAP_AT_P.subs(_P, _P_FLOOR), _GAP_AT_P.subs(_P, _P_CEIL))
 
 
 class HalvesGap(sp.Function):
@@ -239,6 +237,19 @@ class HalvesGap(sp.Function):
 
     def doit(self, **hints: object) -> sp.Expr:
         return HALVES_GAP_FORMULA.xreplace(dict(zip((n, f, m), self.args, strict=True)))
+
+    @staticmethod
+    def _imp_(nn: object, ff: object, mm: object) -> object:
+        """Numeric value for ``sympy.lambdify`` (mpmath, current precision): the formula,
+        lambdified.  A ``floor`` or ``ceiling`` of an integer ``p*`` rounded to its
+        neighbour only adds a candidate below the maximiser of a concave gap."""
+        global _HALVES_GAP_NUMERIC
+        if _HALVES_GAP_NUMERIC is None:
+            _HALVES_GAP_NUMERIC = sp.lambdify((n, f, m), HALVES_GAP_FORMULA, modules="mpmath")
+        return _HALVES_GAP_NUMERIC(nn, ff, mm)
+
+
+_HALVES_GAP_NUMERIC = None
 
 
 #: the registered Byzantine lower bounds are gamma L^2 T times this
@@ -555,11 +566,88 @@ def exact_value(result: Result, params: Mapping[str, object]) -> sp.Expr:
 
 
 def evaluate(result: Result | str, params: Mapping[str, object], dps: int = 50) -> mpmath.mpf:
-    """The bound at ``params`` as an ``mpmath.mpf`` with ``dps`` significant digits."""
+    """The bound at ``params`` as an ``mpmath.mpf`` with ``dps`` significant digits.
+
+    Speed path: the expression and hypotheses are compiled once per result with
+    ``sympy.lambdify``; hypotheses are decided exactly on ``Fraction`` inputs and the
+    expression is evaluated with mpmath at ``dps + 10`` digits, then rounded to ``dps``.
+    :func:`exact_value` is the exact path it is tested against.
+    """
     if isinstance(result, str):
         result = get(result)
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 15:
         raise ParameterError("dps", "an integer >= 15", dps)
-    value = exact_value(result, params)
+    compiled = _compile(result)
+    values = _fraction_arguments(result, compiled, params)
+    if not all(check(*values) for check in compiled.hypotheses):
+        check_hypotheses(result, params)  # the slow path names every broken hypothesis
+    with mpmath.workdps(dps + 10):
+        args = [mpmath.mpf(v.numerator) / v.denominator for v in values]
+        defaults = {i: fn(*args) for i, fn in compiled.defaults.items()}
+        args = [defaults.get(i, a) for i, a in enumerate(args)]
+        value = compiled.expression(*args)
     with mpmath.workdps(dps):
-        return +mpmath.mpf(sp.N(value, dps + 10))
+        return +mpmath.mpf(value)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A result's expression, hypotheses and defaults as plain Python callables."""
+
+    names: tuple[str, ...]
+    expression: object
+    hypotheses: tuple[object, ...]
+    defaults: Mapping[int, object]  # argument index -> callable giving its default
+
+
+_COMPILED: dict[int, tuple[Result, _Compiled]] = {}
+
+
+def _compile(result: Result) -> _Compiled:
+    cached = _COMPILED.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    free = set(result.expression.free_symbols)
+    for rel in result.hypotheses:
+        free |= rel.free_symbols
+    for name, value in result.defaults.items():
+        free |= value.free_symbols | {_symbol_for(name)}
+    symbols = tuple(sorted(free, key=str))
+    names = tuple(_name_for(x) for x in symbols)
+    exact_modules = [{"Mod": lambda a, b: a % b}, "math"]
+    compiled = _Compiled(
+        names=names,
+        expression=sp.lambdify(symbols, result.expression, modules="mpmath"),
+        hypotheses=tuple(
+            sp.lambdify(symbols, rel, modules=exact_modules) for rel in result.hypotheses
+        ),
+        defaults={
+            names.index(name): sp.lambdify(symbols, value, modules="mpmath")
+            for name, value in result.defaults.items()
+        },
+    )
+    _COMPILED[id(result)] = (result, compiled)
+    return compiled
+
+
+def _fraction_arguments(
+    result: Result, compiled: _Compiled, params: Mapping[str, object]
+) -> list[Fraction]:
+    """Exact Fraction values for the compiled arguments (defaults: a placeholder 0)."""
+    given = {k: v for k, v in dict(params).items() if v is not None}
+    default_names = {compiled.names[i] for i in compiled.defaults}
+    missing = [x for x in compiled.names if x not in given and x not in default_names]
+    if missing:
+        raise MissingParameter(missing, result.id)
+    out = []
+    for name in compiled.names:
+        if name in given:
+            value = _exact(name, given[name])
+            out.append(
+                Fraction(int(value.p), int(value.q))
+                if value.is_Rational
+                else Fraction(str(sp.N(value, 40)))
+            )
+        else:
+            out.append(Fraction(0))
+    return out
