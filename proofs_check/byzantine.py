@@ -28,6 +28,7 @@ from proofs_check.core import (
     BRANCH_B1,
     BRANCH_B2,
     CheckResult,
+    balanced,
     is_zero,
     merge_pool,
     on_branch,
@@ -54,7 +55,7 @@ def registered_push(result_id: str) -> sp.Expr:
     passes through unchanged.
     """
     regime = BRANCH_B1 if result_id == "thm3.2/f-ge-n/3" else BRANCH_B2
-    return on_branch(get(result_id).expression, regime) / (S.gamma * L * S.T)
+    return on_branch(balanced(get(result_id).expression), regime) / (S.gamma * L * S.T)
 
 
 def honest_pool(hh: object, mm: object, lip: object) -> list[tuple[object, object]]:
@@ -335,7 +336,9 @@ def check_byzantine_sup_reached(
         if len(inside) != 1:
             continue
         used += 1
-        reg = mpmath.mpf(sp.N(exact_value(inside[0], params), 40))
+        exact_value(inside[0], params)  # hypotheses hold
+        subs = {S.n: nn, S.f: ff, S.m: mm, S.T: 1, S.gamma: 1, L: 1}
+        reg = mpmath.mpf(sp.N(balanced(inside[0].expression).xreplace(subs), 40))
         gaps, tops = [], []
         for pool_s, pool_sp in halves_layouts(hh, mm):
             out_s, key_s = smea_output(pool_s, Fraction(10**6), ff)

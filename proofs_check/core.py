@@ -266,3 +266,18 @@ def result(name: str, passed: bool, compared: str, **exprs: object) -> CheckResu
     """Build a :class:`CheckResult`; keyword expressions become the verbose detail."""
     detail = "; ".join(f"{k} = {show(v)}" for k, v in exprs.items())
     return CheckResult(name=name, passed=bool(passed), compared=compared, detail=detail)
+
+
+def balanced(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with the registered Byzantine supremum ``HalvesGap(n, f, m)`` (best honest
+    split, found by the constructions) replaced by THEORY's equal-halves formula
+    ``HALVES_GAP_BALANCED``: the symbolic App. C.3 checks are about that layout."""
+    from boundkit.symbols import f as f_
+    from boundkit.symbols import m as m_
+    from boundkit.symbols import n as n_
+    from boundkit.theorems import HALVES_GAP_BALANCED, HalvesGap
+
+    def swap(e: sp.Expr) -> sp.Expr:
+        return HALVES_GAP_BALANCED.xreplace(dict(zip((n_, f_, m_), e.args, strict=True)))
+
+    return expr.replace(lambda e: isinstance(e, HalvesGap), swap)

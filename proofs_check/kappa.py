@@ -19,6 +19,7 @@ from proofs_check.core import (
     BRANCH_B1,
     HONEST_MAJORITY_SUBS,
     CheckResult,
+    balanced,
     f_pos,
     on_branch,
     proved_nonnegative,
@@ -121,7 +122,7 @@ def check_gap_unbounded() -> CheckResult:
     ``n = 2f + 1`` and ``f -> oo`` the ratio to the registered eq. (5) must diverge, and
     along ``n = 3f`` (where ``f/(n-2f) = 1``) it must stay bounded.
     """
-    b1 = sp.limit(on_branch(get("thm3.2/f-ge-n/3").expression, BRANCH_B1), m, sp.oo)
+    b1 = sp.limit(on_branch(balanced(get("thm3.2/f-ge-n/3").expression), BRANCH_B1), m, sp.oo)
     eq5 = get("thm3.3/convex").expression
     ratio = sp.simplify(b1 / eq5)
     fp = sp.Symbol("F", positive=True)
@@ -148,7 +149,7 @@ def check_thm42_ratio() -> CheckResult:
     # m = 1 along n = 2f + 1 with h = f + 1 even and f >= 5 (away from n in {3f, 3f - 2})
     g = sp.Symbol("G", nonnegative=True, integer=True)
     regime = ((n, 2 * f + 1), (f, 2 * g + 5), (m, 1))
-    byz_gen = on_branch(get("thm3.2/f-ge-n/3").expression, regime).subs(m, 1) / scale
+    byz_gen = on_branch(balanced(get("thm3.2/f-ge-n/3").expression), regime).subs(m, 1) / scale
     poison_gen = get("thm3.3/convex").expression.subs(m, 1) / scale
     derived = sp.simplify(byz_gen / poison_gen)
     same_order = sp.limit(sp.simplify((derived / reg).subs(along)), fp, sp.oo)

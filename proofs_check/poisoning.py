@@ -263,7 +263,7 @@ def check_p3_closed_form() -> CheckResult:
     hyp = {r_t: 1 / (1 + u), m: 1 + mm}
     registered = get("thm3.4/sgd-convex").expression / L
     excess = sp.factor((stated_r - registered) * h / (gamma * L))
-    ok_excess = proved_positive(excess.subs(hyp))
+    ok_excess = proved_positive(excess.subs(hyp).subs(f, f_pos))  # f >= 1 (hypothesis)
     eq5 = get("thm3.3/convex").expression
     ratio = sp.simplify(L * stated_r / eq5)
     half_gap = sp.factor(sp.Rational(1, 2) - ratio)
