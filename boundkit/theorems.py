@@ -328,8 +328,9 @@ def _registry() -> tuple[Result, ...]:
             quantity="uniform stability",
             expression=gamma * L**2 * T * HALVES_GAP,
             hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD),
-            note="supremum approached by construction (B1) as the pushed value rises to its "
-            "limit; even n - f: 1 + sigma_m sqrt(f/(n-2f)); Omega(gamma L^2 T sqrt(f/(n-2f)))",
+            note="supremum approached by construction (B1), best two-group honest split "
+            "(HalvesGap); at least THEORY's equal halves 1 + sigma_m sqrt(f/(n-2f)); "
+            "Omega(gamma L^2 T sqrt(f/(n-2f)))",
         ),
         Result(
             id="thm3.2/f-lt-n/3",
@@ -342,7 +343,8 @@ def _registry() -> tuple[Result, ...]:
             quantity="uniform stability",
             expression=gamma * L**2 * T * HALVES_GAP,
             hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_LT_THIRD),
-            note="supremum approached by construction (B2); Theta(f/n) only",
+            note="supremum approached by construction (B2), best two-group honest split "
+            "(HalvesGap); Theta(f/n) only",
         ),
         Result(
             id="thm3.4/gd-convex",
