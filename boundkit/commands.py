@@ -253,7 +253,7 @@ def compute_rates(ns: tuple[int, ...], dps: int, progress: bool):
 def run_rates(args: argparse.Namespace) -> int:
     from boundkit import rates
 
-    fits = compute_rates(tuple(args.n or (101, 1001)), args.dps, not args.no_progress)
+    fits = compute_rates(tuple(args.n or (101, 1001, 3001)), args.dps, not args.no_progress)
     sys.stdout.write(rates.render(fits, args.format))
     if args.json:
         _write(args.json, json.dumps(rates.as_records(fits), indent=1) + "\n")
@@ -359,7 +359,7 @@ def run_report(args: argparse.Namespace) -> int:
     progress = not args.no_progress
     _write(str(out / "rates.md"), rate_table.render("markdown"))
     _write(str(out / "rates.tex"), rate_table.render("latex"))
-    fits = compute_rates((101, 1001), 50, progress)
+    fits = compute_rates((101, 1001, 3001), 50, progress)
     _write(str(out / "fits.md"), "# Fitted exponents\n\n" + rates.render(fits, "markdown"))
     make_figure(
         FigureParameters(),

@@ -55,3 +55,11 @@ def test_figure_rejects_bad_input(capsys) -> None:
     assert "n" in capsys.readouterr().err
     assert main(["figure", "--step-size", "-1", "--no-progress"]) == 2
     assert main(["figure", "--out", "/nonexistent/dir/f.png", "--no-progress"]) == 2
+
+
+def test_rate_fit_on_the_poisoning_construction_recovers_exponent_one() -> None:
+    from boundkit import rates
+
+    regime = next(r for r in rates.REGIMES if r.construction == "P1")
+    fit = rates.fit_regime(regime, 51, rates.SeriesParameters(dps=30))
+    assert fit.status == "PASS" and fit.fit.within(1.0, 1e-6)

@@ -65,9 +65,7 @@ def test_dask_local_cluster_records_identical(cases: list[verify.Case], serial) 
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        on_dask = [
-            r.as_dict() for r in run_cases(cases, scheduler=cluster.scheduler_address)
-        ]
+        on_dask = [r.as_dict() for r in run_cases(cases, scheduler=cluster.scheduler_address)]
     assert _keys(on_dask) == _keys(serial)
     assert on_dask == serial
 
