@@ -34,6 +34,7 @@ import json
 import math
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -315,13 +316,29 @@ def _verify_run(quick: bool, workers: int, json_path: Path) -> dict[str, object]
     if workers > 1:
         command += ["--workers", str(workers)]
     command += ["--json", str(json_path)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, done = _timed(
         lambda: subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     assert isinstance(done, subprocess.CompletedProcess)
+    statuses: dict[str, int] = {}
+    failed: list[str] = []
+    if json_path.exists():
+        for record in json.loads(json_path.read_text()):
+            statuses[record["status"]] = statuses.get(record["status"], 0) + 1
+            if record["status"] != "PASS" and len(failed) < 5:
+                failed.append(
+                    f"{record['check']} {record['construction']} n={record['n']} "
+                    f"f={record['f']} m={record['m']} T={record['T']}: {record['detail']}"
+                )
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "exit_code": done.returncode,
+        "statuses": statuses,
+        "first_failures": failed,
         "command": " ".join(["python"] + command[1:-2]),
         "stderr_tail": done.stderr.strip().splitlines()[-3:],
     }
@@ -469,9 +486,10 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
     r = results["verify_default_grid_seconds"]
     add(
         "verify_default_grid_seconds",
-        f"{r['grid']} grid, {r['records']} records: serial {r['serial']['seconds']:.1f} s "
-        f"(exit {r['serial']['exit_code']}), --workers 2 {r['workers_2']['seconds']:.1f} s "
-        f"(exit {r['workers_2']['exit_code']}), ratio "
+        f"{r['grid']} grid, {r['records']} records {r['serial']['statuses']}: serial "
+        f"{r['serial']['seconds']:.1f} s (CPU {r['serial']['cpu_seconds']:.1f} s, exit "
+        f"{r['serial']['exit_code']}), --workers 2 {r['workers_2']['seconds']:.1f} s (CPU "
+        f"{r['workers_2']['cpu_seconds']:.1f} s, exit {r['workers_2']['exit_code']}), ratio "
         f"{r['ratio_serial_over_workers_2']:.2f}, JSON identical: {r['json_identical']}",
         f"{r['value']:.1f} s",
         r["target"],

@@ -83,8 +83,7 @@ def bench_smea_batched_vs_loop(
     batched = statistics.median(batched_times)
     loop = statistics.median(loop_times)
     return {
-        "case": f"d={d} n={n} f={f} ({len(list(itertools.combinations(range(n), n - f)))} "
-        "subsets)",
+        "case": f"d={d} n={n} f={f} ({len(list(itertools.combinations(range(n), n - f)))} subsets)",
         "batched_seconds": batched,
         "loop_seconds": loop,
         "speedup": loop / batched,

@@ -29,9 +29,7 @@ class HypothesisViolation(ParameterError):
     def __init__(self, result_id: str, violations: list[str]) -> None:
         self.result_id = result_id
         self.violations = violations
-        ValueError.__init__(
-            self, f"{result_id}: hypotheses violated: " + "; ".join(violations)
-        )
+        ValueError.__init__(self, f"{result_id}: hypotheses violated: " + "; ".join(violations))
         self.parameter = result_id
         self.rule = "; ".join(violations)
         self.value = None

@@ -128,8 +128,13 @@ def _cell_markdown(cell: RateCell) -> str:
 def _cell_latex(cell: RateCell) -> str:
     rates = r" \\ ".join(f"${sp.latex(r)}$" for r in cell.rates)
     conditions = cell.conditions.replace(">=", r"$\geq$")
-    return r"\begin{tabular}[t]{@{}l@{}}" + rates + r" \\ {\footnotesize " + conditions + "}" + (
-        r"\end{tabular}"
+    return (
+        r"\begin{tabular}[t]{@{}l@{}}"
+        + rates
+        + r" \\ {\footnotesize "
+        + conditions
+        + "}"
+        + (r"\end{tabular}")
     )
 
 

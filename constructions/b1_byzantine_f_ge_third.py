@@ -119,8 +119,9 @@ def wc_byzantine_f_ge_third(
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
         2.93614066163451 2.93614066163451
     """
-    setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
-                      smoothness=smoothness)
+    setting = Setting(
+        n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
+    )
     reason = applies(setting)
     if reason is not None:
         raise ValueError(f"B1 is not defined here: {reason}")

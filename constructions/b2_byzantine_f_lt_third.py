@@ -109,16 +109,16 @@ def wc_byzantine_f_lt_third(
         >>> print(mpmath.nstr(measured, 15), mpmath.nstr(theoretical, 15))
         1.04166666666667 1.04166666666667
     """
-    setting = Setting(n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz,
-                      smoothness=smoothness)
+    setting = Setting(
+        n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
+    )
     reason = applies(setting)
     if reason is not None:
         raise ValueError(f"B2 is not defined here: {reason}")
     instance = build(setting, dps)
     measurement = measure(instance, dps=dps)
     if verbose:
-        print(byzantine_report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID,
-                               dps))
+        print(byzantine_report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
     return measurement.empirical, measurement.closed_form
 
 

@@ -280,7 +280,10 @@ def _selection_intervals(
         current = selected_after(x)
         while True:
             ahead = [
-                r for j in range(count) if j != current for r in roots(j, current)
+                r
+                for j in range(count)
+                if j != current
+                for r in roots(j, current)
                 if r.num > x and not _near(r.num, x)
             ]
             if not ahead:
@@ -360,8 +363,9 @@ def _exact_supremum(core: _PushCore) -> PushSupremum | None:
     h = total(core.groups)
     shift = sum(sp.Rational(x.numerator, x.denominator) * c for x, c in part)
     value = high.expr(core.quads)
-    return PushSupremum(s, value, sp.radsimp((s * value + shift) / h), part,
-                        low.expr(core.quads), attained, h)
+    return PushSupremum(
+        s, value, sp.radsimp((s * value + shift) / h), part, low.expr(core.quads), attained, h
+    )
 
 
 def honest_bound_output(
@@ -444,8 +448,17 @@ def largest_selected_push(
     bisection is a numerical cross-check of :func:`push_supremum`.
     """
     with mpmath.workdps(dps):
-        groups = normalise([(mpmath.mpf(as_fraction(v).numerator) / as_fraction(v).denominator
-                             if not isinstance(v, mpmath.mpf) else v, c) for v, c in honest])
+        groups = normalise(
+            [
+                (
+                    mpmath.mpf(as_fraction(v).numerator) / as_fraction(v).denominator
+                    if not isinstance(v, mpmath.mpf)
+                    else v,
+                    c,
+                )
+                for v, c in honest
+            ]
+        )
         sign = 1 if direction > 0 else -1
 
         def selected(u: mpmath.mpf) -> bool:  # u: distance pushed, in the mirrored frame
@@ -746,8 +759,9 @@ def _rat(x: Fraction) -> sp.Rational:
     return sp.Rational(x.numerator, x.denominator)
 
 
-def _formula_applies(n: int, f: int, m: int, lip: Fraction, high: int,
-                     sup: PushSupremum | None) -> bool:
+def _formula_applies(
+    n: int, f: int, m: int, lip: Fraction, high: int, sup: PushSupremum | None
+) -> bool:
     """The exact routine found what :func:`halves_gap_closed_form` assumes at ``p``."""
     k = n - 2 * f
     if sup is None or sup.selected != f or high < k - 1:
@@ -819,9 +833,7 @@ def halves_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> Halv
     return replace(halves_option(n, f, m, lip, best, dps), candidates=values)
 
 
-def halves_gap_value(
-    n: int, f: int, m: int, high_count: int, lipschitz: Any = 1
-) -> mpmath.mpf:
+def halves_gap_value(n: int, f: int, m: int, high_count: int, lipschitz: Any = 1) -> mpmath.mpf:
     """``gap_sup`` at ``p = high_count`` at :data:`_ORDER_DPS` digits, from the exact
     end points of :func:`push_supremum` (no SymPy: for sweeps over ``p``)."""
     return _halves_gap_value(n - f, f, m, _lipschitz(lipschitz), high_count)
@@ -957,11 +969,13 @@ def byzantine_report(
         return report(title, instance, measurement, upper_id, lower_id, dps)
     except HypothesisViolation as error:
         with mpmath.workdps(dps):
-            return "\n".join([
-                f"*** Construction {instance.name}: {title} ***",
-                f"\tsetting: {instance.setting}",
-                f"\tempirical stability ({measurement.method}):\t"
-                f"{mpmath.nstr(measurement.empirical, 20)}",
-                f"\tclosed form:\t\t\t\t{mpmath.nstr(measurement.closed_form, 20)}",
-                f"\tbounds not evaluated: {error}",
-            ])
+            return "\n".join(
+                [
+                    f"*** Construction {instance.name}: {title} ***",
+                    f"\tsetting: {instance.setting}",
+                    f"\tempirical stability ({measurement.method}):\t"
+                    f"{mpmath.nstr(measurement.empirical, 20)}",
+                    f"\tclosed form:\t\t\t\t{mpmath.nstr(measurement.closed_form, 20)}",
+                    f"\tbounds not evaluated: {error}",
+                ]
+            )

@@ -65,9 +65,14 @@ def _poisoning_instance(setting: Setting) -> tuple[Instance, tuple[Any, ...]]:
         return build(setting), diracs
     except ParameterError:  # pivot_a_b at n = 2f + 1 (see tailored_byzantine._pivot_a_b)
         layout = _pivot_a_b(n, f, 1, lip)
-        problem = Problem(honest=layout.honest, honest_neighbour=layout.honest_neighbour,
-                          loss=LinearLoss(lip), misbehaving_count=f,
-                          poisoned=layout.misbehaving, start=0)
+        problem = Problem(
+            honest=layout.honest,
+            honest_neighbour=layout.honest_neighbour,
+            loss=LinearLoss(lip),
+            misbehaving_count=f,
+            poisoned=layout.misbehaving,
+            start=0,
+        )
         return Instance("P1", setting, problem, "gd", sp.Integer(0), {}), diracs
 
 
@@ -91,8 +96,14 @@ def lemma41(setting: Setting, threat: str, dps: int = 50) -> Lemma41Result:
         instance, diracs = _byzantine_instance(own, dps)
     else:
         raise ParameterError("threat", "'poisoning' or 'byzantine'", threat)
-    pair = run_pair(instance.problem, algorithm="gd", steps=own.T, step_size=own.step_size,
-                    arithmetic="fraction", dps=dps)
+    pair = run_pair(
+        instance.problem,
+        algorithm="gd",
+        steps=own.T,
+        step_size=own.step_size,
+        arithmetic="fraction",
+        dps=dps,
+    )
     lip = Fraction(own.lipschitz)
     h = own.n - own.f
     theta_1, theta_2 = pair.final, pair.final_neighbour
@@ -146,11 +157,15 @@ def wc_lemma41_pivot(
     results = [lemma41(setting, threat, dps) for threat in ("poisoning", "byzantine")]
     if verbose:
         for r in results:
-            print(f"{r.threat:>10}: E[gen] = {float(r.expected_gen):.12g}  "
-                  f"eps/(2(n-f)) = {float(r.predicted):.12g}  equal: {r.holds}")
+            print(
+                f"{r.threat:>10}: E[gen] = {float(r.expected_gen):.12g}  "
+                f"eps/(2(n-f)) = {float(r.predicted):.12g}  equal: {r.holds}"
+            )
         ratio, rel = theorem42_ratio(setting, dps)
-        print(f"Theorem 4.2: gen_byz/gen_pois = {float(ratio):.6g}; "
-              f"/ (sqrt(f/(n-2f)) (n-f)/(f+1)) = {mpmath.nstr(rel, 6)}")
+        print(
+            f"Theorem 4.2: gen_byz/gen_pois = {float(ratio):.6g}; "
+            f"/ (sqrt(f/(n-2f)) (n-f)/(f+1)) = {mpmath.nstr(rel, 6)}"
+        )
     return tuple((r.expected_gen, r.predicted) for r in results)  # type: ignore[return-value]
 
 

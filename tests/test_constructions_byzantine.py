@@ -83,7 +83,11 @@ def byzantine_settings(draw: st.DrawFn, max_n: int = 41) -> Setting:
     beta = draw(st.sampled_from([Fraction(1), Fraction(2), Fraction(1, 2)]))
     gamma = draw(st.fractions(Fraction(1, 50), 2 / beta, max_denominator=50))
     return Setting(
-        n=n_, f=f_, m=draw(st.integers(1, 5)), T=draw(st.integers(1, 20)), step_size=gamma,
+        n=n_,
+        f=f_,
+        m=draw(st.integers(1, 5)),
+        T=draw(st.integers(1, 20)),
+        step_size=gamma,
         lipschitz=draw(st.sampled_from([Fraction(1), Fraction(3, 2), Fraction(1, 3)])),
         smoothness=beta,
     )
@@ -120,9 +124,15 @@ def test_b_selected_window_every_step_exact(setting: Setting) -> None:
     attack = instance.extras["attack"]
     honest_groups = len(instance.problem.honest)
     for arithmetic in ("mpmath", "fraction"):
-        pair = run_pair(instance.problem, algorithm="gd", steps=setting.T,
-                        step_size=setting.step_size, arithmetic=arithmetic, dps=DPS,
-                        record_subsets=True)
+        pair = run_pair(
+            instance.problem,
+            algorithm="gd",
+            steps=setting.T,
+            step_size=setting.step_size,
+            arithmetic=arithmetic,
+            dps=DPS,
+            record_subsets=True,
+        )
         for in_s, in_s_prime in pair.subsets:
             assert sum(in_s[honest_groups:]) == 0  # S: the honest window
             assert sum(in_s_prime[honest_groups:]) == attack.selected
@@ -150,8 +160,9 @@ def test_registered_halves_gap_equals_construction_n_le_41() -> None:
             for f_ in range(1, (n_ - 1) // 2 + 1):
                 for m_ in (1, 2, 3, 5):
                     _, exact = halves_gap_supremum(n_, f_, m_)
-                    registered = mpmath.mpf(sp.N(theorems.HALVES_GAP.subs({n: n_, f: f_, m: m_}),
-                                                 60))
+                    registered = mpmath.mpf(
+                        sp.N(theorems.HALVES_GAP.subs({n: n_, f: f_, m: m_}), 60)
+                    )
                     assert abs(registered - exact) < mpmath.mpf(10) ** -45, (n_, f_, m_)
                     cases += 1
     assert cases == 1600
@@ -236,7 +247,8 @@ def test_b2_theory_supremum_and_pushed_value() -> None:
         v = attack.supremum.value
         assert attack.supremum.output == (f_ * (v + 1) + sp.Rational(2, m_)) / (n_ - f_)
         expected = sp.Rational(2 * f_, n_ - 2 * f_) + sp.Rational(
-            2 * n_, m_ * (n_ - f_) * (n_ - 2 * f_))
+            2 * n_, m_ * (n_ - f_) * (n_ - 2 * f_)
+        )
         assert attack.gap_sup == expected
         values = {n: n_, f: f_, m: m_}
         assert theorems.HALVES_GAP_BALANCED.subs(values) == expected
@@ -260,8 +272,22 @@ def _limit(n_: int, f_: int) -> mpmath.mpf:
     return best
 
 
-@pytest.mark.parametrize(("n_", "f_"), [(6, 2), (7, 3), (10, 4), (22, 10), (21, 10), (11, 4),
-                                        (10, 2), (20, 4), (40, 6), (20, 3), (41, 10)])
+@pytest.mark.parametrize(
+    ("n_", "f_"),
+    [
+        (6, 2),
+        (7, 3),
+        (10, 4),
+        (22, 10),
+        (21, 10),
+        (11, 4),
+        (10, 2),
+        (20, 4),
+        (40, 6),
+        (20, 3),
+        (41, 10),
+    ],
+)
 def test_b1_b2_approach_m_infinity_limit(n_: int, f_: int) -> None:
     """From m = 5 on the gap rises to the m -> oo limit (at m = 1 it is above it)."""
     with mpmath.workdps(DPS):
@@ -295,17 +321,25 @@ def _view(messages, run: int, f_: int) -> View:
 def test_strategies_are_view_only() -> None:
     """Same view, other run: same messages; and with S = S' both runs coincide."""
     msgs = ((Fraction(-1), 3), (Fraction(1), 2), (Fraction(0), 1))
-    for strategy in (ThresholdPush(Fraction(0), Fraction(5, 2)),
-                     AdaptiveTwoSidedPush(Fraction(0), dps=30)):
+    for strategy in (
+        ThresholdPush(Fraction(0), Fraction(5, 2)),
+        AdaptiveTwoSidedPush(Fraction(0), dps=30),
+    ):
         assert strategy.messages(_view(msgs, 0, 3)) == strategy.messages(_view(msgs, 1, 3))
-    for module, setting in ((b1, Setting(n=7, f=3, m=2, T=5)),
-                            (b2, Setting(n=11, f=2, m=3, T=5)),
-                            (tailored, Setting(n=9, f=3, m=2, T=5))):
+    for module, setting in (
+        (b1, Setting(n=7, f=3, m=2, T=5)),
+        (b2, Setting(n=11, f=2, m=3, T=5)),
+        (tailored, Setting(n=9, f=3, m=2, T=5)),
+    ):
         problem = module.build(setting, 30).problem
         for honest in (problem.honest, problem.honest_neighbour):
-            same = Problem(honest=honest, honest_neighbour=honest, loss=problem.loss,
-                           misbehaving_count=problem.misbehaving_count,
-                           byzantine=problem.byzantine)
+            same = Problem(
+                honest=honest,
+                honest_neighbour=honest,
+                loss=problem.loss,
+                misbehaving_count=problem.misbehaving_count,
+                byzantine=problem.byzantine,
+            )
             pair = run_pair(same, algorithm="gd", steps=5, step_size=Fraction(1, 10), dps=30)
             assert all(g == 0 for g in pair.gaps)
 
@@ -377,9 +411,16 @@ def test_tailored_regression_n6_f2_m2() -> None:
 
 
 @settings(max_examples=12, deadline=None)
-@given(st.integers(3, 15).flatmap(lambda n_: st.tuples(
-    st.just(n_), st.integers(1, (n_ - 1) // 2), st.integers(1, 5),
-    st.fractions(Fraction(1, 20), Fraction(1), max_denominator=20))))
+@given(
+    st.integers(3, 15).flatmap(
+        lambda n_: st.tuples(
+            st.just(n_),
+            st.integers(1, (n_ - 1) // 2),
+            st.integers(1, 5),
+            st.fractions(Fraction(1, 20), Fraction(1), max_denominator=20),
+        )
+    )
+)
 def test_lemma41_expected_gen_is_eps_over_2h(point: tuple[int, int, int, Fraction]) -> None:
     n_, f_, t_, gamma = point
     setting = Setting(n=n_, f=f_, m=1, T=t_, step_size=gamma)
@@ -390,7 +431,9 @@ def test_lemma41_expected_gen_is_eps_over_2h(point: tuple[int, int, int, Fractio
 
 
 def test_theorem42_ratio_order() -> None:
-    ratios = [theorem42_ratio(Setting(n=21, f=f_, m=1, T=10, step_size=Fraction(1, 10)))
-              for f_ in (7, 8, 9, 10)]
+    ratios = [
+        theorem42_ratio(Setting(n=21, f=f_, m=1, T=10, step_size=Fraction(1, 10)))
+        for f_ in (7, 8, 9, 10)
+    ]
     assert all(1 < float(r) for r, _ in ratios)
     assert all(0.5 < rel < 3 for _, rel in ratios)  # gen_byz/gen_pois = Theta(order)
