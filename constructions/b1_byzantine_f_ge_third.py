@@ -12,7 +12,7 @@ import mpmath
 from boundkit.config import Number, Setting
 from constructions.base import Construction, Instance
 from constructions.byzantine_push import byzantine_report, halves_instance
-from constructions.measure import hypotheses_reason, measure
+from constructions.measure import hypotheses_reason, run_example
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "thm3.2/f-ge-n/3"
@@ -122,14 +122,14 @@ def wc_byzantine_f_ge_third(
     setting = Setting(
         n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
     )
-    reason = applies(setting)
-    if reason is not None:
-        raise ValueError(f"B1 is not defined here: {reason}")
-    instance = build(setting, dps)
-    measurement = measure(instance, dps=dps)
-    if verbose:
-        print(byzantine_report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
-    return measurement.empirical, measurement.closed_form
+    return run_example(
+        CONSTRUCTION,
+        setting,
+        lambda s: build(s, dps),
+        dps=dps,
+        verbose=verbose,
+        reporter=byzantine_report,
+    )
 
 
 if __name__ == "__main__":

@@ -379,3 +379,29 @@ def report(
             shown = f"[{mpmath.nstr(low, 12)}, {mpmath.nstr(high, 12)}]"
             lines.append(f"\tMonte Carlo interval ({measurement.method}): {shown}")
         return "\n".join(lines)
+
+
+def run_example(
+    construction: Any,
+    setting: Setting,
+    instance_of: Any,
+    *,
+    dps: int = 50,
+    verbose: bool = True,
+    reporter: Any = None,
+    **measure_options: Any,
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """The body every PEPit-style ``wc_...`` function shares: check that the construction
+    is defined at ``setting``, build it with ``instance_of(setting)``, measure it, print
+    the report when ``verbose`` (``reporter`` defaults to :func:`report`) and return
+    ``(measured stability, closed form)``."""
+    reason = construction.applies(setting)
+    if reason is not None:
+        raise ValueError(f"{construction.name} is not defined here: {reason}")
+    instance = instance_of(setting)
+    measurement = measure(instance, dps=dps, **measure_options)
+    if verbose:
+        show = reporter or report
+        lower_id = construction.lower_for(setting) or construction.lower_id
+        print(show(construction.title, instance, measurement, construction.upper_id, lower_id, dps))
+    return measurement.empirical, measurement.closed_form

@@ -16,7 +16,7 @@ from boundkit.simulate import Problem
 from boundkit.symbols import L, T, f, gamma, m, n
 from constructions.base import Construction, Instance
 from constructions.groups import pivot_a_b
-from constructions.measure import hypotheses_reason, measure, report, setting_subs
+from constructions.measure import hypotheses_reason, run_example, setting_subs
 
 UPPER_ID = "thm3.3/convex"
 LOWER_ID = "thm3.4/gd-convex"
@@ -135,14 +135,7 @@ def wc_poisoning_gd_convex(
     setting = Setting(
         n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
     )
-    reason = applies(setting)
-    if reason is not None:
-        raise ValueError(f"P1 is not defined here: {reason}")
-    instance = build(setting)
-    measurement = measure(instance, dps=dps)
-    if verbose:
-        print(report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
-    return measurement.empirical, measurement.closed_form
+    return run_example(CONSTRUCTION, setting, build, dps=dps, verbose=verbose)
 
 
 if __name__ == "__main__":

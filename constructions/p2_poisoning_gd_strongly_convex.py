@@ -16,7 +16,12 @@ from boundkit.simulate import Problem
 from boundkit.symbols import T, f, gamma, m, mu, n
 from constructions.base import Construction, Instance
 from constructions.groups import pivot_a_b
-from constructions.measure import exact_number, hypotheses_reason, measure, report, setting_subs
+from constructions.measure import (
+    exact_number,
+    hypotheses_reason,
+    run_example,
+    setting_subs,
+)
 
 UPPER_ID = "thm3.3/strongly-convex"
 LOWER_ID = "thm3.4/gd-strongly-convex"
@@ -167,14 +172,7 @@ def wc_poisoning_gd_strongly_convex(
         smoothness=strong_convexity,
         strong_convexity=strong_convexity,
     )
-    reason = applies(setting)
-    if reason is not None:
-        raise ValueError(f"P2 is not defined here: {reason}")
-    instance = build(setting)
-    measurement = measure(instance, dps=dps)
-    if verbose:
-        print(report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
-    return measurement.empirical, measurement.closed_form
+    return run_example(CONSTRUCTION, setting, build, dps=dps, verbose=verbose)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,12 @@ from boundkit.simulate import Problem
 from boundkit.symbols import L, T, f, gamma, m, n
 from constructions.base import Construction, Instance
 from constructions.groups import pivot_a_b
-from constructions.measure import exact_number, hypotheses_reason, measure, report, setting_subs
+from constructions.measure import (
+    exact_number,
+    hypotheses_reason,
+    run_example,
+    setting_subs,
+)
 
 UPPER_ID = "thm3.3/convex"
 LOWER_ID = "thm3.4/sgd-convex"
@@ -329,14 +334,15 @@ def wc_poisoning_sgd_convex(
     setting = Setting(
         n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
     )
-    reason = applies(setting)
-    if reason is not None:
-        raise ValueError(f"P3 is not defined here: {reason}")
-    instance = build(setting, variant)
-    measurement = measure(instance, dps=dps, monte_carlo_samples=monte_carlo_samples, seed=seed)
-    if verbose:
-        print(report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
-    return measurement.empirical, measurement.closed_form
+    return run_example(
+        CONSTRUCTION,
+        setting,
+        lambda s: build(s, variant),
+        dps=dps,
+        verbose=verbose,
+        monte_carlo_samples=monte_carlo_samples,
+        seed=seed,
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from constructions.byzantine_push import (
     variance,
 )
 from constructions.groups import NeighbouringLayout, constant_group, pivot_a_b, special_worker
-from constructions.measure import hypotheses_reason, measure, setting_subs
+from constructions.measure import hypotheses_reason, run_example, setting_subs
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "thm3.2/f-ge-n/3"
@@ -295,14 +295,14 @@ def wc_tailored_byzantine(
     setting = Setting(
         n=n, f=f, m=m, T=T, step_size=step_size, lipschitz=lipschitz, smoothness=smoothness
     )
-    reason = applies(setting)
-    if reason is not None:
-        raise ValueError(f"the tailored attack is not defined here: {reason}")
-    instance = build(setting, dps)
-    measurement = measure(instance, dps=dps)
-    if verbose:
-        print(byzantine_report(CONSTRUCTION.title, instance, measurement, UPPER_ID, LOWER_ID, dps))
-    return measurement.empirical, measurement.closed_form
+    return run_example(
+        CONSTRUCTION,
+        setting,
+        lambda s: build(s, dps),
+        dps=dps,
+        verbose=verbose,
+        reporter=byzantine_report,
+    )
 
 
 if __name__ == "__main__":
