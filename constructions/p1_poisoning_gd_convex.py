@@ -37,13 +37,8 @@ def _own_setting(setting: Setting) -> Setting:
     return setting.with_(strong_convexity=0)
 
 
-def build(setting: Setting) -> Instance:
-    """(P1): linear loss, pivot / A / B layout, ``theta_0 = 0``, no projection.
-
-    ``l(theta; z) = z theta`` with ``|z| <= L``.  Pivot: ``n - 2f`` honest workers with
-    samples 0, the special worker holding ``-L`` in ``S`` and ``+L`` in ``S'``; group A
-    (``f`` honest) at ``+L``; group B (``f`` poisoned) at ``-L``.
-    """
+def p1_problem(setting: Setting) -> Problem:
+    """The (P1) data and workers as a simulator :class:`Problem` (also used by (P3) at m = 1)."""
     lip = Fraction(setting.lipschitz)
     layout = pivot_a_b(
         setting.n,
@@ -55,7 +50,7 @@ def build(setting: Setting) -> Instance:
         group_a=lip,
         group_b=-lip,
     )
-    problem = Problem(
+    return Problem(
         honest=layout.honest,
         honest_neighbour=layout.honest_neighbour,
         loss=LinearLoss(lip),
@@ -63,6 +58,16 @@ def build(setting: Setting) -> Instance:
         poisoned=layout.misbehaving,
         start=0,
     )
+
+
+def build(setting: Setting) -> Instance:
+    """(P1): linear loss, pivot / A / B layout, ``theta_0 = 0``, no projection.
+
+    ``l(theta; z) = z theta`` with ``|z| <= L``.  Pivot: ``n - 2f`` honest workers with
+    samples 0, the special worker holding ``-L`` in ``S`` and ``+L`` in ``S'``; group A
+    (``f`` honest) at ``+L``; group B (``f`` poisoned) at ``-L``.
+    """
+    problem = p1_problem(setting)
     own = _own_setting(setting)
     return Instance(
         name="P1",

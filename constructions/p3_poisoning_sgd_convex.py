@@ -26,7 +26,7 @@ import mpmath
 import sympy as sp
 
 from boundkit.config import Number, Setting
-from boundkit.losses import Box, LinearLoss, LinearQuadraticLoss
+from boundkit.losses import Box, LinearQuadraticLoss
 from boundkit.simulate import Problem
 from boundkit.symbols import L, T, f, gamma, m, n
 from constructions.base import Construction, Instance
@@ -37,6 +37,7 @@ from constructions.measure import (
     run_example,
     setting_subs,
 )
+from constructions.p1_poisoning_gd_convex import p1_problem
 
 UPPER_ID = "thm3.3/convex"
 LOWER_ID = "thm3.4/sgd-convex"
@@ -215,25 +216,7 @@ def _build_theory(setting: Setting) -> Instance:
 
 def _build_m1(setting: Setting) -> Instance:
     """``m = 1``: SGD draws nothing, so it is GD and the (P1) data are tight (eq. 5)."""
-    lip = Fraction(setting.lipschitz)
-    layout = pivot_a_b(
-        setting.n,
-        setting.f,
-        setting.m,
-        pivot=0,
-        special_in_s=-lip,
-        special_in_s_prime=lip,
-        group_a=lip,
-        group_b=-lip,
-    )
-    problem = Problem(
-        honest=layout.honest,
-        honest_neighbour=layout.honest_neighbour,
-        loss=LinearLoss(lip),
-        misbehaving_count=setting.f,
-        poisoned=layout.misbehaving,
-        start=0,
-    )
+    problem = p1_problem(setting)
     own = _own_setting(setting)
     subs = setting_subs(own, "n", "f", "m", "T", "step_size", "lipschitz")
     extras = {"design": "m = 1: (P1) data, linear loss (SGD = GD)"}
