@@ -30,7 +30,7 @@ def map_ordered(
     elif workers <= 1:
         yield from map(call, items)
     else:
-        chunk = max(1, len(items) // (workers * 16))
+        chunk = max(1, len(items) // (workers * 128))
         with ProcessPoolExecutor(max_workers=workers) as pool:
             yield from pool.map(call, items, chunksize=chunk)
 

@@ -256,6 +256,36 @@ _HALVES_GAP_NUMERIC = None
 HALVES_GAP = HalvesGap(n, f, m)
 
 
+class OrthogonalGap(sp.Function):
+    """Per-step gap of boundkit's construction (B3), over ``gamma L^2 T`` (not from the
+    paper): :func:`boundkit.orthogonal_gap.orthogonal_gap`.
+
+    At integer arguments it is the exact supremum (square roots of rationals: the tie of
+    two SMEA windows, closed form in :mod:`boundkit.orthogonal_gap`), ``0`` where (B3) is
+    not defined; otherwise it stays unevaluated.
+    """
+
+    @classmethod
+    def eval(cls, nn: sp.Expr, ff: sp.Expr, mm: sp.Expr) -> sp.Expr | None:
+        if not all(isinstance(x, sp.Integer) for x in (nn, ff, mm)):
+            return None
+        from boundkit.orthogonal_gap import orthogonal_gap
+
+        return orthogonal_gap(int(nn), int(ff), int(mm))
+
+    @staticmethod
+    def _imp_(nn: object, ff: object, mm: object) -> object:
+        """Numeric value for ``sympy.lambdify``: the exact value at the current precision."""
+        from boundkit.orthogonal_gap import orthogonal_gap
+
+        exact = orthogonal_gap(int(nn), int(ff), int(mm))
+        return mpmath.mpf(sp.N(exact, mpmath.mp.dps + 10))
+
+
+#: boundkit's own Byzantine lower bound (B3) is gamma L^2 T times this
+ORTHOGONAL_GAP = OrthogonalGap(n, f, m)
+
+
 def _registry() -> tuple[Result, ...]:
     return (
         Result(
@@ -345,6 +375,22 @@ def _registry() -> tuple[Result, ...]:
             hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_LT_THIRD),
             note="supremum approached by construction (B2), best two-group honest split "
             "(HalvesGap); Theta(f/n) only",
+        ),
+        Result(
+            id="byzantine/orthogonal-push",
+            title="Byzantine lower bound, every f, dimension 2 (boundkit, not from the paper)",
+            reference="boundkit construction (B3); docs/theory.md, 'The orthogonal push'",
+            threat="byzantine",
+            algorithms=("gd",),
+            convexity="convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=gamma * L**2 * T * ORTHOGONAL_GAP,
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, sp.StrictGreaterThan(ORTHOGONAL_GAP, 0)),
+            note="supremum approached by construction (B3): Byzantine vectors along e2, "
+            "orthogonal to every honest gradient; about 2 sqrt(f/(n-f)) for every f < n/3 "
+            "(0 where B3 is not defined); needs dimension >= 2 and uniform stability over "
+            "the whole L-ball of data",
         ),
         Result(
             id="thm3.4/gd-convex",
@@ -537,7 +583,16 @@ def substitution(result: Result, params: Mapping[str, object]) -> dict[sp.Symbol
 
 
 def violated_hypotheses(result: Result, params: Mapping[str, object]) -> list[str]:
-    """Every hypothesis of ``result`` that ``params`` break, each in words."""
+    """Every hypothesis of ``result`` that ``params`` break, each in words.
+
+    Fast path: when every compiled hypothesis holds on exact Fractions (the common case)
+    nothing is substituted; otherwise SymPy names each broken one.
+    """
+    compiled = _compile(result)
+    if not compiled.defaults:
+        values = _fraction_arguments(result, compiled, params)
+        if all(check(*values) for check in compiled.hypotheses):
+            return []
     subs = substitution(result, params)
     broken = []
     for rel in result.hypotheses:

@@ -232,6 +232,17 @@ def _error_record(case: Case, message: str) -> Record:
     )
 
 
+def _max_states(setting: Setting, algorithm: str) -> int:
+    """Exact SGD enumeration budget: none where Monte Carlo is planned anyway.
+
+    For ``T >= SGD_EXACT_MAX_T`` with ``m > 1`` the merged state count exceeds
+    ``SGD_MAX_STATES`` long before the last step, so counting them first only costs time.
+    """
+    if algorithm == "sgd" and setting.T >= SGD_EXACT_MAX_T and setting.m > 1:
+        return 1
+    return SGD_MAX_STATES
+
+
 def _run_case(case: Case, dps: int, tolerance: mpmath.mpf | None) -> Record:
     from constructions import CONSTRUCTIONS
     from constructions.measure import measure
@@ -247,7 +258,7 @@ def _run_case(case: Case, dps: int, tolerance: mpmath.mpf | None) -> Record:
         measurement = measure(
             instance,
             dps=dps,
-            max_states=SGD_MAX_STATES,
+            max_states=_max_states(case.setting, construction.algorithm),
             monte_carlo_samples=SGD_MONTE_CARLO_SAMPLES,
             seed=0,
         )

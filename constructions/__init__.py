@@ -7,6 +7,8 @@
 - ``P3`` poisoning, SGD, convex, projected (Thm 3.4(i) for SGD, App. D.4);
 - ``B1`` Byzantine, ``f >= n/3`` (Thm 3.2(i), App. C.3);
 - ``B2`` Byzantine, ``f < n/3`` (Thm 3.2(ii), App. C.3(iii));
+- ``B3`` Byzantine, every ``f``, dimension 2: the orthogonal push (boundkit's own, not
+  from the paper; docs/theory.md);
 - ``tailored`` the two-sided Byzantine attack of App. E.2 (Algorithm 2).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from constructions import (
     b1_byzantine_f_ge_third,
     b2_byzantine_f_lt_third,
+    b3_orthogonal_push,
     p1_poisoning_gd_convex,
     p2_poisoning_gd_strongly_convex,
     p3_poisoning_sgd_convex,
@@ -30,6 +33,7 @@ CONSTRUCTIONS: dict[str, Construction] = {
         p3_poisoning_sgd_convex,
         b1_byzantine_f_ge_third,
         b2_byzantine_f_lt_third,
+        b3_orthogonal_push,
         tailored_byzantine,
     )
 }

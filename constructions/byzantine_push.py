@@ -28,6 +28,7 @@ quadratics with rational coefficients.  This module
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -820,6 +821,7 @@ def _formula_subs(n: int, f: int, m: int, lip: Fraction) -> dict[sp.Symbol, sp.E
     return {n_: n, f_: f, m_: m, L: _rat(lip)}
 
 
+@functools.lru_cache(maxsize=4096)
 def halves_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> HalvesAttack:
     """The (B1)/(B2) attack at ``(n, f, m, L)``: the best side size, exactly.
 

@@ -91,12 +91,14 @@ def balanced_halves(
     high: object,
     low: object,
     high_count: int | None = None,
+    changed: object | None = None,
 ) -> NeighbouringLayout:
     """Two honest halves (THEORY.md (B1), (B2), App. C.3).
 
     ``high_count`` workers hold every sample at ``high`` (default ``h // 2``), the other
     ``h - high_count`` at ``low``; in ``S'`` one ``low`` worker has its first sample
-    changed to ``high``.  For odd ``h`` pass ``high_count`` to choose the larger side.
+    changed to ``high`` (or to ``changed``, when given).  For odd ``h`` pass
+    ``high_count`` to choose the larger side.
     """
     high_count = honest_count // 2 if high_count is None else high_count
     low_count = honest_count - high_count
@@ -104,5 +106,7 @@ def balanced_halves(
     low_rest = constant_group(low, m, low_count - 1, "low")
     return NeighbouringLayout(
         honest=_nonempty(special_worker(low, low, m), low_rest, high_group),
-        honest_neighbour=_nonempty(special_worker(high, low, m), low_rest, high_group),
+        honest_neighbour=_nonempty(
+            special_worker(high if changed is None else changed, low, m), low_rest, high_group
+        ),
     )

@@ -5,6 +5,7 @@ THEORY.md section 3 ("Tailored two-sided attack") and section 4 (Figure 1).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -159,6 +160,7 @@ class TailoredAttack:
     pushed_down: Any
 
 
+@functools.lru_cache(maxsize=4096)
 def tailored_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> TailoredAttack:
     """Identities, exact suprema, and the values the numeric bisection sends (App. E.2)."""
     lip = as_fraction(lipschitz)

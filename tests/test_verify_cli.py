@@ -41,7 +41,7 @@ def test_quick_verify_exits_0_with_one_json_record_per_check(tmp_path: Path, cap
     cases = verify.plan(verify.QUICK_GRID)
     bounds = [r for r in records if r["check"] == "bounds"]
     assert len(bounds) == len(cases)
-    assert {r["construction"] for r in bounds} == {"P1", "P2", "P3", "B1", "B2", "tailored"}
+    assert {r["construction"] for r in bounds} == {"P1", "P2", "P3", "B1", "B2", "B3", "tailored"}
     for record in records:
         assert FIELDS <= set(record) and record["status"] == "PASS"
     out = capsys.readouterr().out

@@ -1,0 +1,328 @@
+"""The orthogonal push: boundkit's Byzantine lower bound for every ``f`` (not from the paper).
+
+Construction (B3), dimension 2, linear loss ``l(theta; z) = <z, theta>`` with ``z`` in the
+Euclidean ball of radius ``L``.  The ``h = n - f`` honest workers lie on the ``e1`` axis:
+``floor(h/2)`` at ``+L e1`` and the others at ``-L e1``; in ``S'`` one ``-L e1`` worker has
+its first sample changed to ``+L e1`` (it then sends ``(-L + 2L/m) e1``).  All ``f``
+Byzantine workers send ``(0, +D)`` in the run whose honest ``e1``-mean is larger (``S'``)
+and ``(0, -D)`` in the other, where the honest gradients do not vary at all.
+
+Which windows SMEA compares (docs/theory.md, "The orthogonal push").  A window ``W`` of
+``h`` vectors holds ``j`` Byzantine copies of ``(0, D)`` and honest vectors with ``e1``
+sum ``sigma`` and sum of squares ``Q``.  With ``u = D^2`` its covariance is
+
+.. math:: \\Sigma_W = \\begin{pmatrix} A & -\\sigma j \\sqrt{u}/h^2 \\\\
+          -\\sigma j \\sqrt{u}/h^2 & c u \\end{pmatrix},\\quad
+          A = \\frac{Q}{h} - \\frac{\\sigma^2}{h^2},\\quad c = \\frac{j (h - j)}{h^2},
+
+so ``lambda_max`` solves ``(x - A)(x - c u) = b u`` with ``b = sigma^2 j^2 / h^4``, i.e.
+``u = x (x - A) / (c (x - A) + b)``.  Two windows ``F`` and ``W`` tie where
+
+.. math:: (c_W - c_F)(x - A_F)(x - A_W) + b_W (x - A_F) - b_F (x - A_W) = 0,
+
+a quadratic in ``x``: the supremum ``u*`` of the ``u`` at which SMEA still keeps all ``f``
+Byzantine vectors is a tie of the best ``f``-window ``F`` with the best window ``W`` of
+fewer Byzantine vectors, in closed form (square roots of rationals).  When ``F``'s
+honest part is balanced (``sigma_F = 0``, so ``b_F = 0``) the tie is linear in ``u``:
+
+.. math:: f k u^* = h\\,A_W + \\frac{\\sigma_W^2 j^2}{h\\,(f k - j (h - j))},\\qquad k = n - 2f,
+
+(all over ``h``; for ``W`` on ``+-L`` only, ``h A_W = h - j - sigma_W^2/h``) and the
+push is ``f sqrt(u*)/h``: about ``L sqrt(f (k + 1)/(h k))``, between
+``L sqrt(f/(n - f))`` and ``L sqrt(f/(n - 2f))``, for every ``f``.
+
+This module finds ``F`` and ``W`` (all windows enumerated, screened in float64 by
+bisection on ``u``), solves their tie exactly with SymPy and returns the supremum; the
+construction (:mod:`constructions.b3_orthogonal_push`) checks it against exact SMEA.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+Groups = tuple[tuple[Fraction, int], ...]
+
+
+@dataclass(frozen=True)
+class Window:
+    """``byzantine`` copies of ``(0, D)`` with ``honest[i]`` vectors of honest group ``i``.
+
+    ``total`` is the honest ``e1`` sum ``sigma``, ``squares`` the sum of squares ``Q``.
+    """
+
+    byzantine: int
+    honest: tuple[int, ...]
+    total: Fraction
+    squares: Fraction
+
+    def coefficients(self, h: int) -> tuple[Fraction, Fraction, Fraction]:
+        """``(A, c, b)`` of the module docstring: ``Sigma_W = [[A, .], [., c u]]``,
+        ``Sigma_12^2 = b u``."""
+        j = self.byzantine
+        a = self.squares / h - (self.total / h) ** 2
+        c = Fraction(j * (h - j), h * h)
+        b = self.total**2 * j * j / Fraction(h) ** 4
+        return a, c, b
+
+
+@dataclass(frozen=True)
+class OrthogonalSupremum:
+    """The supremum of the push along ``e2`` against one honest multiset.
+
+    ``squared`` is ``u* = D*^2`` (exact SymPy, over ``L^2``); ``kept`` the best
+    ``f``-window just below it (its honest ``e1`` mean is ``kept.total / h``),
+    ``rival`` the window of fewer Byzantine vectors SMEA switches to at ``u*``.
+    """
+
+    squared: sp.Expr
+    kept: Window
+    rival: Window
+    h: int
+
+    @property
+    def pushed(self) -> sp.Expr:
+        """``D*`` over ``L``."""
+        return sp.sqrt(self.squared)
+
+    @property
+    def output_e2(self) -> sp.Expr:
+        """SMEA's ``e2`` output at the supremum, ``f D*/h``, over ``L``."""
+        return self.kept.byzantine * self.pushed / self.h
+
+
+def _count_vectors(caps: Sequence[int], total: int) -> Iterator[tuple[int, ...]]:
+    if len(caps) == 1:
+        if total <= caps[0]:
+            yield (total,)
+        return
+    for c in range(min(caps[0], total) + 1):
+        for rest in _count_vectors(caps[1:], total - c):
+            yield (c, *rest)
+
+
+def windows(honest: Groups, f: int) -> list[Window]:
+    """Every window of ``h`` vectors: ``j <= f`` Byzantine copies and ``h - j`` honest."""
+    h = sum(c for _, c in honest)
+    caps = [c for _, c in honest]
+    out = []
+    for j in range(f + 1):
+        for counts in _count_vectors(caps, h - j):
+            pairs = [(x, c) for (x, _), c in zip(honest, counts, strict=True)]
+            total = sum((x * c for x, c in pairs), Fraction(0))
+            squares = sum((x * x * c for x, c in pairs), Fraction(0))
+            out.append(Window(j, counts, total, squares))
+    return out
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """float64 arrays of ``A``, ``c``, ``b`` and ``j`` over every window."""
+
+    a: np.ndarray
+    c: np.ndarray
+    b: np.ndarray
+    j: np.ndarray
+
+    def lambdas(self, u: float) -> np.ndarray:
+        half = (self.a - self.c * u) / 2
+        return (self.a + self.c * u) / 2 + np.sqrt(half * half + self.b * u)
+
+    def keeps_all(self, u: float, f: int) -> bool:
+        """An ``f``-window is *strictly* flatter than every other (by ``1e-12``
+        relative): exact ties, which the aggregator breaks by the mean, count as lost."""
+        lam = self.lambdas(u)
+        full = self.j == f
+        return bool(lam[full].min() < lam[~full].min() * (1 - 1e-12))
+
+
+def _screen(ws: Sequence[Window], h: int) -> _Screen:
+    coeffs = np.array([[float(x) for x in w.coefficients(h)] for w in ws])
+    return _Screen(coeffs[:, 0], coeffs[:, 1], coeffs[:, 2], np.array([w.byzantine for w in ws]))
+
+
+def _bracket(screen: _Screen, f: int) -> tuple[float, float] | None:
+    """``(lo, hi)`` with all ``f`` kept at ``lo`` and not at ``hi``, ``hi/lo - 1 < 1e-13``."""
+    if not screen.keeps_all(0.0, f):
+        return None
+    hi = 1.0
+    while screen.keeps_all(hi, f):
+        hi *= 2
+        if hi > 1e12:
+            return None
+    lo = 0.0
+    while hi - lo > 1e-13 * hi:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if screen.keeps_all(mid, f) else (lo, mid)
+    return lo, hi
+
+
+def _best(ws: Sequence[Window], screen: _Screen, u: float, full: bool, f: int) -> Window:
+    """The SMEA choice among the ``f``-windows (``full``) or the others at ``u``.
+
+    Exact ties of ``lambda_max`` (same ``(A, c, b)``) go to the smaller ``e1`` mean (the
+    aggregator's lexicographic rule: the ``e2`` means are equal when ``j`` is).
+    """
+    lam = screen.lambdas(u)
+    mask = (screen.j == f) if full else (screen.j != f)
+    idx = np.flatnonzero(mask)
+    low = lam[idx].min()
+    near = [ws[i] for i in idx[lam[idx] <= low * (1 + 1e-9) + 1e-300]]
+    h = sum(near[0].honest) + near[0].byzantine
+    if full and len({w.coefficients(h) for w in near}) > 1:
+        near = _closest_at(near, h, u)
+    return min(near, key=lambda w: (w.total, w.byzantine))
+
+
+def _closest_at(near: Sequence[Window], h: int, u: float) -> list[Window]:
+    """The windows of smallest ``lambda_max`` at ``u``, compared at 60 digits."""
+    with mpmath.workdps(60):
+        uu = mpmath.mpf(u)
+
+        def lam(w: Window) -> mpmath.mpf:
+            a, c, b = (mpmath.mpf(q.numerator) / q.denominator for q in w.coefficients(h))
+            half = (a - c * uu) / 2
+            return (a + c * uu) / 2 + mpmath.sqrt(half * half + b * uu)
+
+        values = [lam(w) for w in near]
+        low = min(values)
+        closest = [w for w, v in zip(near, values, strict=True) if v - low <= low * 1e-45]
+    if len({w.coefficients(h) for w in closest}) > 1:
+        raise ArithmeticError(f"cannot separate windows at u={u}: {closest}")
+    return closest
+
+
+def _rational(q: Fraction) -> sp.Rational:
+    return sp.Rational(q.numerator, q.denominator)
+
+
+def lambda_max(window: Window, h: int, u: sp.Expr) -> sp.Expr:
+    """``lambda_max(Sigma_W)`` at ``u = D^2`` (over ``L^2``), exact."""
+    a, c, b = (_rational(q) for q in window.coefficients(h))
+    return (a + c * u) / 2 + sp.sqrt(((a - c * u) / 2) ** 2 + b * u)
+
+
+def _tie_candidates(kept: Window, rival: Window, h: int) -> list[sp.Expr]:
+    """Every ``u > 0`` where the two ``lambda_max`` may meet, exactly: the roots of the
+    tie quadratic (module docstring) mapped back through ``u = x (x - A)/(c (x - A) + b)``,
+    and the kinks ``u = A/c`` of windows whose covariance is diagonal (``b = 0``:
+    ``lambda_max = max(A, c u)``; two such windows with equal ``c`` tie from the later
+    kink on)."""
+    x = sp.Symbol("x")
+    (af, cf, bf), (aw, cw, bw) = (
+        tuple(_rational(q) for q in w.coefficients(h)) for w in (kept, rival)
+    )
+    tie = sp.expand((cw - cf) * (x - af) * (x - aw) + bw * (x - af) - bf * (x - aw))
+    out = []
+    for root in sp.solve(tie, x) if tie.has(x) else []:
+        for a, c, b in ((af, cf, bf), (aw, cw, bw)):
+            if root.is_real and sp.simplify(c * (root - a) + b) != 0:
+                out.append(sp.radsimp(root * (root - a) / (c * (root - a) + b)))
+                break
+    out += [a / c for a, c, b in ((af, cf, bf), (aw, cw, bw)) if b == 0 and c != 0]
+    return [u for u in out if u.is_positive]
+
+
+def _tie(kept: Window, rival: Window, h: int, lo: float, hi: float) -> sp.Expr:
+    """The ``u`` in ``[lo, hi]`` (to ``1e-9``) where ``kept`` and ``rival`` tie, exact."""
+    found: dict[str, sp.Expr] = {}
+    for u in _tie_candidates(kept, rival, h):
+        value = float(u)
+        if abs(value - lo) > 1e-9 * hi:
+            continue
+        difference = sp.N(lambda_max(kept, h, u) - lambda_max(rival, h, u), 60)
+        if abs(difference) < sp.Float(10) ** -45 * (1 + abs(value)):
+            found[str(sp.N(u, 40))] = u
+    if len(found) != 1:
+        raise ArithmeticError(f"no unique tie of {kept} and {rival} near u={lo}: {found}")
+    return next(iter(found.values()))
+
+
+def orthogonal_supremum(honest: Groups, f: int) -> OrthogonalSupremum | None:
+    """The supremum of ``D^2`` (over ``L^2``) at which SMEA keeps all ``f`` vectors
+    ``(0, D)`` beside ``honest`` (values on the ``e1`` axis, over ``L``); ``None`` when
+    it never keeps them all."""
+    h = sum(c for _, c in honest)
+    ws = windows(honest, f)
+    screen = _screen(ws, h)
+    bracket = _bracket(screen, f)
+    if bracket is None:
+        return None
+    lo, hi = bracket
+    kept = _best(ws, screen, lo, True, f)
+    rival = _best(ws, screen, hi, False, f)
+    return OrthogonalSupremum(_tie(kept, rival, h, lo, hi), kept, rival, h)
+
+
+def honest_groups(n: int, f: int, m: int, neighbour: bool) -> Groups:
+    """The (B3) honest ``e1`` values over ``L`` with their counts, for ``S`` or ``S'``.
+
+    ``S``: ``floor(h/2)`` at ``+1``, ``ceil(h/2)`` at ``-1``; in ``S'`` one ``-1`` worker
+    has its first sample moved to ``+1`` (it sends ``-1 + 2/m``), except for ``m = 1``
+    and even ``h``, where the sample moves to ``0`` (so ``S'`` stays within one worker of
+    balance, as ``S`` is for odd ``h``).
+    """
+    h = n - f
+    high, low = h // 2, h - h // 2
+    groups: dict[Fraction, int] = {Fraction(1): high, Fraction(-1): low}
+    if neighbour:
+        groups[Fraction(-1)] -= 1
+        changed = Fraction(-1) + Fraction(2 if h % 2 or m > 1 else 1, m)
+        groups[changed] = groups.get(changed, 0) + 1
+    return tuple(sorted((x, c) for x, c in groups.items() if c > 0))
+
+
+@dataclass(frozen=True)
+class OrthogonalPush:
+    """Both runs of (B3): ``up`` for ``S'`` (pushed to ``+e2``), ``down`` for ``S``."""
+
+    n: int
+    f: int
+    m: int
+    up: OrthogonalSupremum
+    down: OrthogonalSupremum
+
+    @property
+    def gap_e1(self) -> sp.Expr:
+        """``e1`` part of the per-step output difference ``S'`` minus ``S``, over ``L``."""
+        h = self.n - self.f
+        return sp.Rational(self.up.kept.total - self.down.kept.total) / h
+
+    @property
+    def gap_e2(self) -> sp.Expr:
+        """``e2`` part: ``f (D*_up + D*_down)/h``, over ``L``."""
+        return self.up.output_e2 + self.down.output_e2
+
+    @property
+    def gap(self) -> sp.Expr:
+        """Per-step output difference ``|Delta|``, over ``L``: the supremum (B3) reaches,
+        ``eps -> gamma L^2 T gap``."""
+        return sp.sqrt(self.gap_e1**2 + self.gap_e2**2)
+
+
+@functools.lru_cache(maxsize=4096)
+def orthogonal_push(n: int, f: int, m: int) -> OrthogonalPush | None:
+    """(B3) at ``(n, f, m)``, exact; ``None`` when SMEA never keeps the ``f`` pushed
+    vectors in one of the runs, or keeps them up to a tie this module does not resolve
+    (an exact tie of ``lambda_max`` over a whole interval of ``u``, decided by the
+    aggregator's mean rule: e.g. ``m = 2``, where the changed worker sends ``0``)."""
+    try:
+        up = orthogonal_supremum(honest_groups(n, f, m, neighbour=True), f)
+        down = orthogonal_supremum(honest_groups(n, f, m, neighbour=False), f)
+    except ArithmeticError:
+        return None
+    if up is None or down is None:
+        return None
+    return OrthogonalPush(n, f, m, up, down)
+
+
+def orthogonal_gap(n: int, f: int, m: int) -> sp.Expr:
+    """``gap`` of :func:`orthogonal_push` (``0`` where it is not defined)."""
+    push = orthogonal_push(n, f, m)
+    return sp.Integer(0) if push is None else push.gap
