@@ -721,11 +721,21 @@ class _ExactLambda:
             return
         m = sympy.Matrix([[_sym_rational(x) for x in r] for r in cov])
         poly = sympy.Poly(m.charpoly(_X).all_coeffs(), _X, domain=sympy.QQ).sqf_part()
-        (lo, hi), _ = max(poly.intervals(), key=lambda iv: sympy.Rational(iv[0][1]))
+        # the largest root: SymPy's isolating intervals may end on another (rational) root
+        # (x^2 - 3x/4 gives (0, 0) and (0, 1)), so order by (hi, lo) and shrink the
+        # interval until neither end is a root
+        (lo, hi), _ = max(
+            poly.intervals(), key=lambda iv: (sympy.Rational(iv[0][1]), sympy.Rational(iv[0][0]))
+        )
         self.poly = poly
         self.lo, self.hi = _frac(lo), _frac(hi)
         if self.lo == self.hi:
             self.rational = self.lo
+            return
+        while poly.eval(_sym_rational(self.lo)) == 0 or poly.eval(_sym_rational(self.hi)) == 0:
+            self._refine()
+            if self.rational is not None:
+                return
 
     def _refine(self) -> None:
         width = self.hi - self.lo

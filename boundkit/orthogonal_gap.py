@@ -25,11 +25,15 @@ Byzantine vectors is a tie of the best ``f``-window ``F`` with the best window `
 fewer Byzantine vectors, in closed form (square roots of rationals).  When ``F``'s
 honest part is balanced (``sigma_F = 0``, so ``b_F = 0``) the tie is linear in ``u``:
 
-.. math:: f k u^* = h\\,A_W + \\frac{\\sigma_W^2 j^2}{h\\,(f k - j (h - j))},\\qquad k = n - 2f,
+.. math:: f k u^* = h^2 A_W + \\frac{\\sigma_W^2 j^2}{f k - j (h - j)},\\qquad k = n - 2f,
 
-(all over ``h``; for ``W`` on ``+-L`` only, ``h A_W = h - j - sigma_W^2/h``) and the
-push is ``f sqrt(u*)/h``: about ``L sqrt(f (k + 1)/(h k))``, between
-``L sqrt(f/(n - f))`` and ``L sqrt(f/(n - 2f))``, for every ``f``.
+(``u*`` over ``L^2``; for ``W`` on ``+-L e1`` only, ``h^2 A_W = h (h - j) - sigma_W^2``;
+``proofs_check`` re-derives it, check ``orthogonal/balanced-tie``) and the
+push is ``f sqrt(u*)/h``: about ``L sqrt(f (k + 1)/(h k))`` per run.  In ``S`` it lies
+between ``L sqrt(f/(n - f))`` and ``L sqrt(f/(n - 2f))``; in ``S'`` it can fall up to about
+0.4% below ``L sqrt(f/(n - f))`` (odd ``f``, ``m = 1``: the changed worker at ``0`` flattens
+the kept window); the two runs together always reach ``e2`` gap ``>= 2 L sqrt(f/(n - f))``
+(tests/test_orthogonal_push.py, ``n in {51, 101, 201}``, every ``f < n/3``).
 
 This module finds ``F`` and ``W`` (all windows enumerated, screened in float64 by
 bisection on ``u``), solves their tie exactly with SymPy and returns the supremum; the
@@ -39,7 +43,9 @@ construction (:mod:`constructions.b3_orthogonal_push`) checks it against exact S
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+import itertools
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -97,38 +103,41 @@ class OrthogonalSupremum:
         return self.kept.byzantine * self.pushed / self.h
 
 
-def _count_vectors(caps: Sequence[int], total: int) -> Iterator[tuple[int, ...]]:
-    if len(caps) == 1:
-        if total <= caps[0]:
-            yield (total,)
-        return
-    for c in range(min(caps[0], total) + 1):
-        for rest in _count_vectors(caps[1:], total - c):
-            yield (c, *rest)
-
-
-def windows(honest: Groups, f: int) -> list[Window]:
-    """Every window of ``h`` vectors: ``j <= f`` Byzantine copies and ``h - j`` honest."""
-    h = sum(c for _, c in honest)
-    caps = [c for _, c in honest]
-    out = []
-    for j in range(f + 1):
-        for counts in _count_vectors(caps, h - j):
-            pairs = [(x, c) for (x, _), c in zip(honest, counts, strict=True)]
-            total = sum((x * c for x, c in pairs), Fraction(0))
-            squares = sum((x * x * c for x, c in pairs), Fraction(0))
-            out.append(Window(j, counts, total, squares))
-    return out
+def _count_matrix(caps: Sequence[int], total: int) -> np.ndarray:
+    """Every count vector ``(c_i)`` with ``0 <= c_i <= caps[i]`` and ``sum c_i = total``,
+    one per row: the two largest groups vectorised, the small ones (the changed worker)
+    looped over."""
+    order = sorted(range(len(caps)), key=lambda i: -caps[i])
+    rows = []
+    for combo in itertools.product(*(range(caps[i] + 1) for i in order[2:])):
+        rest = total - sum(combo)
+        if len(caps) == 1:
+            first = np.arange(rest, rest + 1) if 0 <= rest <= caps[0] else np.arange(0)
+            second = None
+        else:
+            first = np.arange(max(0, rest - caps[order[1]]), min(caps[order[0]], rest) + 1)
+            second = rest - first
+        block = np.zeros((len(first), len(caps)), dtype=np.int64)
+        block[:, order[0]] = first
+        if second is not None:
+            block[:, order[1]] = second
+        for i, c in zip(order[2:], combo, strict=True):
+            block[:, i] = c
+        rows.append(block)
+    return np.concatenate(rows) if rows else np.zeros((0, len(caps)), dtype=np.int64)
 
 
 @dataclass(frozen=True)
 class _Screen:
-    """float64 arrays of ``A``, ``c``, ``b`` and ``j`` over every window."""
+    """Every window of ``h`` vectors (``j <= f`` Byzantine copies, ``h - j`` honest) as
+    arrays: ``counts`` of each honest group, and float64 ``A``, ``c``, ``b``."""
 
+    honest: Groups
+    j: np.ndarray
+    counts: np.ndarray
     a: np.ndarray
     c: np.ndarray
     b: np.ndarray
-    j: np.ndarray
 
     def lambdas(self, u: float) -> np.ndarray:
         half = (self.a - self.c * u) / 2
@@ -141,10 +150,28 @@ class _Screen:
         full = self.j == f
         return bool(lam[full].min() < lam[~full].min() * (1 - 1e-12))
 
+    def window(self, index: int) -> Window:
+        """Row ``index`` as an exact :class:`Window`."""
+        counts = tuple(int(c) for c in self.counts[index])
+        pairs = [(x, c) for (x, _), c in zip(self.honest, counts, strict=True)]
+        total = sum((x * c for x, c in pairs), Fraction(0))
+        squares = sum((x * x * c for x, c in pairs), Fraction(0))
+        return Window(int(self.j[index]), counts, total, squares)
 
-def _screen(ws: Sequence[Window], h: int) -> _Screen:
-    coeffs = np.array([[float(x) for x in w.coefficients(h)] for w in ws])
-    return _Screen(coeffs[:, 0], coeffs[:, 1], coeffs[:, 2], np.array([w.byzantine for w in ws]))
+
+def _screen(honest: Groups, f: int) -> _Screen:
+    h = sum(c for _, c in honest)
+    caps = [c for _, c in honest]
+    blocks = [(j, _count_matrix(caps, h - j)) for j in range(f + 1)]
+    counts = np.concatenate([block for _, block in blocks])
+    j = np.concatenate([np.full(len(block), jj, dtype=np.int64) for jj, block in blocks])
+    scale = math.lcm(*(x.denominator for x, _ in honest))
+    xs = np.array([int(x * scale) for x, _ in honest], dtype=np.int64)
+    sigma, squares = counts @ xs, counts @ (xs * xs)  # exact integers, times scale, scale^2
+    a = (squares * h - sigma * sigma) / float(scale * scale * h * h)
+    c = j * (h - j) / float(h * h)
+    b = (sigma * j).astype(float) ** 2 / (float(scale * scale) * float(h) ** 4)
+    return _Screen(honest, j, counts, a, c, b)
 
 
 def _bracket(screen: _Screen, f: int) -> tuple[float, float] | None:
@@ -163,17 +190,16 @@ def _bracket(screen: _Screen, f: int) -> tuple[float, float] | None:
     return lo, hi
 
 
-def _best(ws: Sequence[Window], screen: _Screen, u: float, full: bool, f: int) -> Window:
+def _best(screen: _Screen, u: float, full: bool, f: int) -> Window:
     """The SMEA choice among the ``f``-windows (``full``) or the others at ``u``.
 
     Exact ties of ``lambda_max`` (same ``(A, c, b)``) go to the smaller ``e1`` mean (the
     aggregator's lexicographic rule: the ``e2`` means are equal when ``j`` is).
     """
     lam = screen.lambdas(u)
-    mask = (screen.j == f) if full else (screen.j != f)
-    idx = np.flatnonzero(mask)
+    idx = np.flatnonzero((screen.j == f) if full else (screen.j != f))
     low = lam[idx].min()
-    near = [ws[i] for i in idx[lam[idx] <= low * (1 + 1e-9) + 1e-300]]
+    near = [screen.window(int(i)) for i in idx[lam[idx] <= low * (1 + 1e-9) + 1e-300]]
     h = sum(near[0].honest) + near[0].byzantine
     if full and len({w.coefficients(h) for w in near}) > 1:
         near = _closest_at(near, h, u)
@@ -208,22 +234,34 @@ def lambda_max(window: Window, h: int, u: sp.Expr) -> sp.Expr:
     return (a + c * u) / 2 + sp.sqrt(((a - c * u) / 2) ** 2 + b * u)
 
 
+def _real_roots(a: sp.Rational, b: sp.Rational, c: sp.Rational) -> list[sp.Expr]:
+    """Real roots of ``a x^2 + b x + c`` (rational coefficients), exact."""
+    if a == 0:
+        return [] if b == 0 else [-c / b]
+    discriminant = b * b - 4 * a * c
+    if discriminant < 0:
+        return []
+    root = sp.sqrt(discriminant)
+    return [(-b - root) / (2 * a), (-b + root) / (2 * a)]
+
+
 def _tie_candidates(kept: Window, rival: Window, h: int) -> list[sp.Expr]:
     """Every ``u > 0`` where the two ``lambda_max`` may meet, exactly: the roots of the
     tie quadratic (module docstring) mapped back through ``u = x (x - A)/(c (x - A) + b)``,
     and the kinks ``u = A/c`` of windows whose covariance is diagonal (``b = 0``:
     ``lambda_max = max(A, c u)``; two such windows with equal ``c`` tie from the later
     kink on)."""
-    x = sp.Symbol("x")
     (af, cf, bf), (aw, cw, bw) = (
         tuple(_rational(q) for q in w.coefficients(h)) for w in (kept, rival)
     )
-    tie = sp.expand((cw - cf) * (x - af) * (x - aw) + bw * (x - af) - bf * (x - aw))
+    dc = cw - cf
+    quadratic = (dc, -dc * (af + aw) + bw - bf, dc * af * aw - bw * af + bf * aw)
     out = []
-    for root in sp.solve(tie, x) if tie.has(x) else []:
+    for root in _real_roots(*quadratic):
         for a, c, b in ((af, cf, bf), (aw, cw, bw)):
-            if root.is_real and sp.simplify(c * (root - a) + b) != 0:
-                out.append(sp.radsimp(root * (root - a) / (c * (root - a) + b)))
+            denominator = c * (root - a) + b
+            if (denominator != 0) if root.is_Rational else (c != 0):
+                out.append(sp.radsimp(root * (root - a) / denominator))
                 break
     out += [a / c for a, c, b in ((af, cf, bf), (aw, cw, bw)) if b == 0 and c != 0]
     return [u for u in out if u.is_positive]
@@ -249,14 +287,13 @@ def orthogonal_supremum(honest: Groups, f: int) -> OrthogonalSupremum | None:
     ``(0, D)`` beside ``honest`` (values on the ``e1`` axis, over ``L``); ``None`` when
     it never keeps them all."""
     h = sum(c for _, c in honest)
-    ws = windows(honest, f)
-    screen = _screen(ws, h)
+    screen = _screen(honest, f)
     bracket = _bracket(screen, f)
     if bracket is None:
         return None
     lo, hi = bracket
-    kept = _best(ws, screen, lo, True, f)
-    rival = _best(ws, screen, hi, False, f)
+    kept = _best(screen, lo, True, f)
+    rival = _best(screen, hi, False, f)
     return OrthogonalSupremum(_tie(kept, rival, h, lo, hi), kept, rival, h)
 
 

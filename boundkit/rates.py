@@ -5,7 +5,9 @@ The instability measured on the lower-bound constructions is fitted with
 ``x = f/(n-f)`` under data poisoning (construction P1, theory ``p = 1``) and
 ``x = f/(n-2f)`` under Byzantine failures with ``f >= n/3`` (construction B1, theory
 ``p = 1/2``).  The Byzantine ``f < n/3`` regime (B2) is fitted and reported without a
-verdict: the paper leaves it open.  Each regime is fitted at a large fixed ``n`` and, to
+verdict: the paper leaves it open.  boundkit's own orthogonal push (B3, dimension 2;
+:mod:`boundkit.orthogonal_gap`) is fitted in ``x = f/(n-f)`` for ``f < n/3`` against
+``p = 1/2``.  Each regime is fitted at a large fixed ``n`` and, to
 follow ``n -> infinity`` at fixed ``f/n``, at a sequence of growing ``n``.
 """
 
@@ -57,6 +59,10 @@ def _byzantine_low_fs(n: int) -> list[int]:
     return _spread(fs, 30)
 
 
+def _orthogonal_fs(n: int) -> list[int]:
+    return _spread([f for f in range(1, -(-n // 3)) if 3 * f < n], 30)
+
+
 REGIMES: tuple[Regime, ...] = (
     Regime("data poisoning", "P1", "f/(n-f)", 1.0, _poisoning_fs, lambda n, f: Fraction(f, n - f)),
     Regime(
@@ -74,6 +80,14 @@ REGIMES: tuple[Regime, ...] = (
         None,
         _byzantine_low_fs,
         lambda n, f: Fraction(f, n - 2 * f),
+    ),
+    Regime(
+        "Byzantine, f < n/3, d = 2 (B3, boundkit)",
+        "B3",
+        "f/(n-f)",
+        0.5,
+        _orthogonal_fs,
+        lambda n, f: Fraction(f, n - f),
     ),
 )
 

@@ -124,7 +124,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
     own = setting.with_(strong_convexity=0)
     subs = setting_subs(own, "n", "f", "m", "T", "step_size", "lipschitz")
     subs.update({PUSH_UP: sp.Rational(up), PUSH_DOWN: sp.Rational(down), GAP_E1: push.gap_e1})
-    supremum = gamma * L**2 * T * push.gap
+    supremum = (gamma * L**2 * T).xreplace(subs) * push.gap
     return Instance(
         name="B3",
         setting=own,
@@ -133,7 +133,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
         closed_form=closed,
         closed_form_subs=subs,
         extras={
-            "supremum_value": supremum.subs(subs),
+            "supremum_value": supremum,
             "pushed_up": up,
             "pushed_down": down,
             "pushed_up_supremum_squared": push.up.squared,

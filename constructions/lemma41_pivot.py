@@ -112,6 +112,171 @@ def lemma41(setting: Setting, threat: str, dps: int = 50) -> Lemma41Result:
     return Lemma41Result(threat, theta_1, theta_2, gen, eps, eps / (2 * h), instance)
 
 
+# --------------------------------------------------------------------------- d = 2 variant
+#: the pushed Byzantine value and whether SMEA keeps the pivot (closed-form symbols)
+PIVOT_PUSH, PIVOT_KEPT = sp.symbols("D_pivot p_pivot", real=True)
+
+
+@dataclass(frozen=True)
+class Lemma41OrthogonalResult:
+    """The orthogonal (d = 2) variant of the Lemma 4.1 setting, exact (Byzantine threat).
+
+    ``theta_1 = A(S1)`` (pivot sample ``-L e2``), ``theta_2 = A(S2)`` (``+L e2``);
+    ``expected_gen`` from the definition (:func:`generalization_error_orthogonal`);
+    ``stability = L ||theta_1 - theta_2||``; ``predicted = stability / (2 (n - f))``.
+    ``pushed`` is the Byzantine ``D`` (just below the supremum, ``supremum_above`` just
+    above it, both certified by exact SMEA: :func:`boundkit.orthogonal_pivot.pivot_push`).
+    """
+
+    theta_1: tuple[Fraction, Fraction]
+    theta_2: tuple[Fraction, Fraction]
+    expected_gen: Fraction
+    stability: Fraction
+    predicted: Fraction
+    pushed: Fraction
+    supremum_above: Fraction
+    pivot_kept: bool
+    instance: Instance
+
+    @property
+    def holds(self) -> bool:
+        """``E[gen] == eps / (2 (n - f))`` exactly."""
+        return self.expected_gen == self.predicted
+
+
+@dataclass(frozen=True)
+class PivotSideStrategy:
+    """All ``f`` Byzantine workers send ``(0, -down)`` when the honest ``e2`` sum they
+    observe is negative (pivot at ``-L e2``, run ``S1``), else ``(0, +up)``: a function of
+    the view only (THEORY.md section 3), like the tailored attack (App. E.2)."""
+
+    down: Fraction
+    up: Fraction
+
+    def messages(self, view: Any) -> tuple[tuple[Any, int], ...]:
+        total = sum(x[1] * c for x, c in view.honest_messages)
+        vector = (Fraction(0), -self.down) if total < 0 else (Fraction(0), self.up)
+        return ((vector, view.misbehaving_count),)
+
+
+def _orthogonal_problem(n: int, f: int, lip: Fraction, down: Fraction, up: Fraction) -> Problem:
+    """:func:`boundkit.orthogonal_pivot.pivot_groups` times ``L``: ``S1`` is ``honest``."""
+    from boundkit.orthogonal_pivot import pivot_groups
+    from boundkit.simulate import WorkerGroup
+
+    def groups(sign: int) -> tuple[WorkerGroup, ...]:
+        pivot = WorkerGroup(samples=((Fraction(0), sign * lip),), count=1, label="special")
+        rest = [
+            WorkerGroup(samples=((lip * x, lip * y),), count=c, label="e1")
+            for (x, y), c in pivot_groups(n, f, sign)
+            if y == 0
+        ]
+        return (pivot, *rest)
+
+    return Problem(
+        honest=groups(-1),
+        honest_neighbour=groups(+1),
+        loss=LinearLoss(lip, dimension=2),
+        misbehaving_count=f,
+        byzantine=PivotSideStrategy(down, up),
+        start=(Fraction(0), Fraction(0)),
+    )
+
+
+def generalization_error_orthogonal(
+    theta_1: tuple[Fraction, Fraction],
+    theta_2: tuple[Fraction, Fraction],
+    lip: Fraction,
+    dirac_values: tuple[tuple[Fraction, Fraction], ...],
+) -> Fraction:
+    """``E[R_H(A(S)) - R_S(A(S))]`` from the definition (THEORY.md section 4), ``d = 2``.
+
+    ``h = len(dirac_values) + 1`` honest workers, linear loss ``<z, theta>``; worker
+    ``i >= 2`` is a Dirac at ``dirac_values[i-2]``, the pivot draws ``-L e2`` (``S1``,
+    output ``theta_1``) or ``+L e2`` (``S2``, ``theta_2``) with probability 1/2.  The Diracs
+    cancel, so this equals ``L (theta_1 - theta_2) . e2 / (2h)``.
+    """
+    loss = LinearLoss(lip, dimension=2)
+    h = len(dirac_values) + 1
+    law = (((Fraction(0), -lip), Fraction(1, 2)), ((Fraction(0), lip), Fraction(1, 2)))
+
+    def population(theta: tuple[Fraction, Fraction]) -> Fraction:
+        pivot = sum(p * loss.value(theta, z) for z, p in law)
+        return (pivot + sum(loss.value(theta, z) for z in dirac_values)) / h
+
+    def empirical(theta: tuple[Fraction, Fraction], sample: tuple[Fraction, Fraction]) -> Fraction:
+        return (loss.value(theta, sample) + sum(loss.value(theta, z) for z in dirac_values)) / h
+
+    runs = ((theta_1, law[0][0]), (theta_2, law[1][0]))
+    return sum(
+        (p * (population(t) - empirical(t, z)) for (t, z), (_, p) in zip(runs, law, strict=True)),
+        Fraction(0),
+    )
+
+
+def lemma41_orthogonal(
+    n: int,
+    f: int,
+    lipschitz: Number = 1,
+    T: int = 10,
+    step_size: Number = Fraction(1, 10),
+    digits: int = 40,
+) -> Lemma41OrthogonalResult:
+    """The Lemma 4.1 setting with the pivot's sample on ``e2`` and the (B3) push (d = 2).
+
+    Not from the paper (boundkit; issue "add a variant of the Lemma 4.1 setting in which
+    the pivot worker's random sample lies along e2").  ``m = 1``, linear loss on ``R^2``,
+    ``||z|| <= L``; honest: ``floor((h-1)/2)`` Diracs at ``+L e1``, the other ``h - 1``
+    non-pivot workers at ``-L e1``, the pivot at ``-L e2`` or ``+L e2`` (probability 1/2).
+    The Byzantine workers see the honest messages and send ``(0, -+D)`` on the pivot's
+    side, ``D`` just below the supremum at which SMEA keeps all ``f`` of them
+    (:func:`boundkit.orthogonal_pivot.pivot_push`, relative margin ``10**-digits``).
+
+    Derivation.  The pivot's population term is ``0`` and the Diracs cancel, so
+    ``E[gen] = (1/2) sum_k -<z_k, theta_k>/h = L (theta_1 - theta_2) . e2 / (2h)``; with
+    the mirror symmetry ``e2 -> -e2`` of the two runs the ``e1`` parts agree, hence
+    ``E[gen] = eps / (2 (n - f))`` exactly (Lemma 4.1's link), and with GD from ``0``
+    ``theta_1 = -theta_2 = gamma T (f D + p L)/h e2`` (``p = 1`` when SMEA keeps the pivot):
+    ``eps = 2 gamma L T (f D + p L)/h``.
+    """
+    from boundkit.orthogonal_pivot import pivot_groups, pivot_push
+    from boundkit.symbols import L as L_
+    from boundkit.symbols import T as T_
+    from boundkit.symbols import f as f_
+    from boundkit.symbols import gamma
+    from boundkit.symbols import n as n_
+
+    down, up = pivot_push(n, f, -1, digits), pivot_push(n, f, 1, digits)
+    if down is None or up is None:
+        raise ParameterError("(n, f)", "a setting where SMEA keeps all f pushed vectors", (n, f))
+    lip = Fraction(lipschitz)
+    problem = _orthogonal_problem(n, f, lip, lip * down.below, lip * up.below)
+    pair = run_pair(problem, algorithm="gd", steps=T, step_size=step_size, arithmetic="fraction")
+    theta_1, theta_2 = pair.final, pair.final_neighbour
+    diracs = tuple(
+        (lip * x, lip * y) for (x, y), c in pivot_groups(n, f, -1) if y == 0 for _ in range(c)
+    )
+    gen = generalization_error_orthogonal(theta_1, theta_2, lip, diracs)
+    eps = uniform_stability(LinearLoss(lip, dimension=2), theta_1, theta_2)
+    setting = Setting(n=n, f=f, m=1, T=T, step_size=step_size, lipschitz=lip)
+    closed = 2 * gamma * L_ * T_ * (f_ * PIVOT_PUSH + PIVOT_KEPT * L_) / (n_ - f_)
+    subs = {n_: n, f_: f, T_: T, gamma: sp.Rational(Fraction(step_size)), L_: sp.Rational(lip)}
+    subs.update({PIVOT_PUSH: sp.Rational(lip * down.below), PIVOT_KEPT: int(down.pivot_kept)})
+    instance = Instance("B3-pivot", setting, problem, "gd", closed, subs)
+    h = n - f
+    return Lemma41OrthogonalResult(
+        theta_1,
+        theta_2,
+        gen,
+        eps,
+        eps / (2 * h),
+        lip * down.below,
+        lip * down.above,
+        down.pivot_kept,
+        instance,
+    )
+
+
 def theorem42_ratio(setting: Setting, dps: int = 50) -> tuple[Fraction, mpmath.mpf]:
     """``(gen_byzantine / gen_poisoning, measured / (sqrt(f/(n-2f)) (n-f)/(f+1)))``."""
     byz = lemma41(setting, "byzantine", dps).expected_gen

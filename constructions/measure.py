@@ -122,7 +122,10 @@ def closed_form_exact(instance: Instance) -> sp.Expr:
     ``sp.nsimplify``, which can replace an exact rational by a wrong radical
     (``nsimplify(Rational(194579, 4066478))`` is off by ``8e-19``).
     """
-    return sp.sympify(instance.closed_form).subs(dict(instance.closed_form_subs))
+    subs = {key: sp.sympify(value) for key, value in dict(instance.closed_form_subs).items()}
+    if all(value.is_number for value in subs.values()):
+        return sp.sympify(instance.closed_form).xreplace(subs)  # one pass, no re-simplification
+    return sp.sympify(instance.closed_form).subs(subs)
 
 
 def closed_form_mp(instance: Instance) -> mpmath.mpf:

@@ -13,7 +13,15 @@ from dataclasses import replace
 from functools import partial
 
 from boundkit.theorems import get
-from proofs_check import byzantine, consistency, expansivity, generalization, kappa, poisoning
+from proofs_check import (
+    byzantine,
+    consistency,
+    expansivity,
+    generalization,
+    kappa,
+    orthogonal,
+    poisoning,
+)
 from proofs_check import recursions as rec
 from proofs_check import variance as var
 from proofs_check.core import Check, CheckResult
@@ -123,6 +131,15 @@ def _registry() -> tuple[Check, ...]:
         Check("lemma4.1/expected-gen-error", "Lemma 4.1, eq. (10)", generalization.check_lemma41),
         Check("prop2.1/lemma4.1-consistency", "Prop. 2.1", generalization.check_prop21_consistency),
         Check("appG/high-probability-limits", "App. G", generalization.check_appg),
+    ]
+    orthogonal_reference = "boundkit (B3), not from the paper; docs/theory.md"
+    checks += [
+        Check("orthogonal/layout", orthogonal_reference, orthogonal.check_honest_layout),
+        Check(
+            "orthogonal/window-covariance", orthogonal_reference, orthogonal.check_window_covariance
+        ),
+        Check("orthogonal/tie-quadratic", orthogonal_reference, orthogonal.check_tie_quadratic),
+        Check("orthogonal/balanced-tie", orthogonal_reference, orthogonal.check_balanced_tie),
     ]
     return tuple(checks)
 

@@ -691,3 +691,25 @@ BAD_CASES = [
 def test_bad_input_raises_parameter_error(call: object, fragment: str) -> None:
     with pytest.raises(ParameterError, match=re.escape(fragment)):
         call()  # type: ignore[operator]
+
+
+def test_exact_lambda_max_when_an_isolating_interval_ends_on_another_root() -> None:
+    """Regression: SymPy's isolating interval of one root may end on another, rational,
+    root (``x^2 - 125x/144``: intervals ``(0, 0)`` and ``(0, 1)``); the exact
+    ``lambda_max`` must not return the root at the end."""
+    from boundkit.aggregators import largest_eigenvalue_of_subset
+
+    points = [(Fraction(3, 2), Fraction(0))] * 5 + [(Fraction(0), Fraction(2))]
+    assert largest_eigenvalue_of_subset(points, range(6)) == Fraction(125, 144)
+    floats = [(float(a), float(b)) for a, b in points]
+    assert largest_eigenvalue_of_subset(floats, range(6)) == pytest.approx(125 / 144)
+
+
+def test_exact_lambda_max_picks_the_rational_root_sharing_an_interval_end() -> None:
+    """Regression: eigenvalues ``2, sqrt(2), -sqrt(2)``; SymPy isolates ``sqrt(2)`` in
+    ``(1, 2)`` and ``2`` in ``(2, 2)``: the largest is ``2``, not ``sqrt(2)``."""
+    from boundkit.aggregators import _ExactLambda
+
+    one, zero = Fraction(1), Fraction(0)
+    cov = ((Fraction(2), zero, zero), (zero, one, one), (zero, one, -one))
+    assert _ExactLambda(cov).value() == 2
