@@ -45,7 +45,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -103,7 +103,7 @@ class OrthogonalSupremum:
         return self.kept.byzantine * self.pushed / self.h
 
 
-def _count_matrix(caps: Sequence[int], total: int) -> np.ndarray:
+def count_matrix(caps: Sequence[int], total: int) -> np.ndarray:
     """Every count vector ``(c_i)`` with ``0 <= c_i <= caps[i]`` and ``sum c_i = total``,
     one per row: the two largest groups vectorised, the small ones (the changed worker)
     looped over."""
@@ -162,7 +162,7 @@ class _Screen:
 def _screen(honest: Groups, f: int) -> _Screen:
     h = sum(c for _, c in honest)
     caps = [c for _, c in honest]
-    blocks = [(j, _count_matrix(caps, h - j)) for j in range(f + 1)]
+    blocks = [(j, count_matrix(caps, h - j)) for j in range(f + 1)]
     counts = np.concatenate([block for _, block in blocks])
     j = np.concatenate([np.full(len(block), jj, dtype=np.int64) for jj, block in blocks])
     scale = math.lcm(*(x.denominator for x, _ in honest))
@@ -174,19 +174,23 @@ def _screen(honest: Groups, f: int) -> _Screen:
     return _Screen(honest, j, counts, a, c, b)
 
 
-def _bracket(screen: _Screen, f: int) -> tuple[float, float] | None:
-    """``(lo, hi)`` with all ``f`` kept at ``lo`` and not at ``hi``, ``hi/lo - 1 < 1e-13``."""
-    if not screen.keeps_all(0.0, f):
+def float_bracket(
+    keeps: Callable[[float], bool], first: float = 0.0, limit: float = 1e12
+) -> tuple[float, float] | None:
+    """``(lo, hi)`` with ``keeps(lo)`` and not ``keeps(hi)``, ``hi - lo < 1e-13 hi``, for
+    a predicate true from ``first`` up to one threshold; ``None`` when false at ``first``
+    or still true at ``limit``."""
+    if not keeps(first):
         return None
     hi = 1.0
-    while screen.keeps_all(hi, f):
+    while keeps(hi):
         hi *= 2
-        if hi > 1e12:
+        if hi > limit:
             return None
     lo = 0.0
     while hi - lo > 1e-13 * hi:
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if screen.keeps_all(mid, f) else (lo, mid)
+        lo, hi = (mid, hi) if keeps(mid) else (lo, mid)
     return lo, hi
 
 
@@ -288,7 +292,7 @@ def orthogonal_supremum(honest: Groups, f: int) -> OrthogonalSupremum | None:
     it never keeps them all."""
     h = sum(c for _, c in honest)
     screen = _screen(honest, f)
-    bracket = _bracket(screen, f)
+    bracket = float_bracket(lambda u: screen.keeps_all(u, f))
     if bracket is None:
         return None
     lo, hi = bracket

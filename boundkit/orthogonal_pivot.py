@@ -29,7 +29,6 @@ precision (it is a square root of a rational, not computed in closed form here).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -37,6 +36,7 @@ import mpmath
 import numpy as np
 
 from boundkit.aggregators import GroupedAggregate, smea_grouped
+from boundkit.orthogonal_gap import count_matrix, float_bracket
 
 Point = tuple[Fraction, Fraction]
 Groups = tuple[tuple[Point, int], ...]
@@ -97,50 +97,17 @@ class _Windows:
         return bool(lam[full].min() < lam[~full].min() * (1 - 1e-12))
 
 
-def _counts(caps: Sequence[int], total: int) -> Iterator[tuple[int, ...]]:
-    if len(caps) == 1:
-        if total <= caps[0]:
-            yield (total,)
-        return
-    for c in range(min(caps[0], total) + 1):
-        for rest in _counts(caps[1:], total - c):
-            yield (c, *rest)
-
-
 def _windows(honest: Groups, f: int) -> _Windows:
+    """Every window (:func:`boundkit.orthogonal_gap.count_matrix` per Byzantine count)."""
     h = sum(c for _, c in honest)
-    rows = []
-    for j in range(f + 1):
-        for counts in _counts([c for _, c in honest], h - j):
-            pts = [(float(x), float(y), c) for ((x, y), _), c in zip(honest, counts, strict=True)]
-            rows.append(
-                (
-                    sum(x * c for x, _, c in pts),
-                    sum(y * c for _, y, c in pts),
-                    sum(x * x * c for x, _, c in pts),
-                    sum(y * y * c for _, y, c in pts),
-                    sum(x * y * c for x, y, c in pts),
-                    j,
-                )
-            )
-    a = np.array(rows, dtype=float)
-    return _Windows(a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], h)
-
-
-def _float_bracket(ws: _Windows, f: int, sign: int) -> tuple[float, float] | None:
-    """``(lo, hi)`` in ``D`` (float64, ``hi/lo - 1 < 1e-13``) or ``None``."""
-    if not ws.keeps_all(sign * 1e-9, f):
-        return None
-    hi = 1.0
-    while ws.keeps_all(sign * hi, f):
-        hi *= 2
-        if hi > 1e6:
-            return None
-    lo = 0.0
-    while hi - lo > 1e-13 * hi:
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if ws.keeps_all(sign * mid, f) else (lo, mid)
-    return lo, hi
+    blocks = [(j, count_matrix([c for _, c in honest], h - j)) for j in range(f + 1)]
+    counts = np.concatenate([block for _, block in blocks]).astype(float)
+    j = np.concatenate([np.full(len(block), jj, dtype=float) for jj, block in blocks])
+    x = np.array([float(v[0]) for v, _ in honest])
+    y = np.array([float(v[1]) for v, _ in honest])
+    return _Windows(
+        counts @ x, counts @ y, counts @ (x * x), counts @ (y * y), counts @ (x * y), j, h
+    )
 
 
 def _lambda_mp(ws: _Windows, row: int, d: mpmath.mpf) -> mpmath.mpf:
@@ -215,7 +182,7 @@ def pivot_push(n: int, f: int, sign: int = -1, digits: int = 40) -> PivotPush | 
     """
     honest = pivot_groups(n, f, sign)
     ws = _windows(honest, f)
-    bracket = _float_bracket(ws, f, sign)
+    bracket = float_bracket(lambda d: ws.keeps_all(sign * d, f), first=1e-9, limit=1e6)
     if bracket is None:
         return None
     star = _tie(ws, f, sign, *bracket, dps=digits + 20)
