@@ -794,10 +794,20 @@ class _ExactLambda:
                 return _frac(-g.nth(0) / g.nth(1))
             index = g.count_roots(None, lo)
             if g.degree() == 2:
-                roots = sorted(sympy.roots(g.as_expr(), _X), key=lambda r: float(r))
-                return roots[index]
+                return _quadratic_root(g, index)
             return sympy.CRootOf(g.as_expr(), index)
         raise AssertionError("lambda_max not found among the factors")  # pragma: no cover
+
+
+def _quadratic_root(g: sympy.Poly, index: int) -> sympy.Expr:
+    """Root ``index`` (0: the smaller) of an irreducible quadratic: a radical, or a
+    ``CRootOf`` when SymPy cannot build the radical (its ``sqrt`` factors the
+    discriminant, and the perfect-power test overflows on integers of a few hundred
+    digits, e.g. grouped input with denominators near ``10**12``)."""
+    try:
+        return sorted(sympy.roots(g.as_expr(), _X), key=lambda r: float(r))[index]
+    except OverflowError:
+        return sympy.CRootOf(g.as_expr(), index, radicals=False)
 
 
 def _exact_minimal(covs: list[tuple[tuple[Fraction, ...], ...]]) -> list[int]:

@@ -152,6 +152,16 @@ def _e1_groups(n: int, f: int, m: int) -> tuple[tuple[tuple[Fraction, int], ...]
     return honest_groups(n, f, m, neighbour=True), honest_groups(n, f, m, neighbour=False)
 
 
+def gap_per_step(n: int, f: int, m: int = 1, lipschitz: Number = 1) -> mpmath.mpf | None:
+    """The per-step gap (B3) reaches, over ``gamma L T``: ``L OrthogonalGap(n, f, m)``
+    (the supremum, at the current precision); ``None`` where (B3) is not defined."""
+    push = orthogonal_push(n, f, m)
+    if push is None:
+        return None
+    lip = Fraction(lipschitz)
+    return mpmath.mpf(sp.N(push.gap * sp.Rational(lip.numerator, lip.denominator), mpmath.mp.dps))
+
+
 CONSTRUCTION = Construction(
     name="B3",
     title="Byzantine failures, GD, convex, every f, dimension 2 (orthogonal push; boundkit)",

@@ -713,3 +713,23 @@ def test_exact_lambda_max_picks_the_rational_root_sharing_an_interval_end() -> N
     one, zero = Fraction(1), Fraction(0)
     cov = ((Fraction(2), zero, zero), (zero, one, one), (zero, one, -one))
     assert _ExactLambda(cov).value() == 2
+
+
+def test_exact_grouped_smea_with_large_denominators_matches_float() -> None:
+    """Regression: exact 2-D grouped SMEA on coordinates with denominators near 10**12
+    overflowed inside SymPy's radical for ``lambda_max``; it now returns a ``CRootOf``
+    and agrees with the float path."""
+    import random
+
+    import sympy
+
+    rng = random.Random(1)
+    values = [
+        tuple(Fraction(rng.uniform(-1, 1)).limit_denominator(10**12) for _ in range(2))
+        for _ in range(4)
+    ]
+    counts = [12, 12, 10, 6]
+    exact = smea_grouped(values, counts, 6)
+    floats = smea_grouped([tuple(float(x) for x in v) for v in values], counts, 6)
+    assert exact.selected_counts == floats.selected_counts
+    assert float(sympy.N(exact.score, 30)) == pytest.approx(floats.score, rel=1e-12)
