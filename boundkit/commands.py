@@ -384,7 +384,222 @@ def run_report(args: argparse.Namespace) -> int:
     return cli.EXIT_FAILED if status or failed_fits else cli.EXIT_OK
 
 
+# --------------------------------------------------------------------------- attack-search
+def _int_list(name: str, minimum: int):
+    """Parse ``20,40,100`` as a list of integers ``>= minimum``."""
+
+    def parse(text: str) -> list[int]:
+        parse_one = cli.integer(name, minimum)
+        return [parse_one(part) for part in text.split(",")]
+
+    return parse
+
+
+def register_attack_search(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "attack-search",
+        help="search the worst-case Byzantine attack on SMEA (per-step divergence)",
+        description="Maximise ||SMEA(H u B) - SMEA(H' u B')|| over honest configurations in "
+        "the L-ball (up to three distinct vectors, one changed worker, m = 1) and "
+        "run-dependent Byzantine vectors, in d = 1 and 2; re-evaluate the best exactly, "
+        "fit its exponent in f/(n-f) and plot it beside the B1/B2/B3 pushes and eqs. (2), (5).",
+    )
+    p.add_argument(
+        "--d",
+        type=int,
+        choices=(1, 2),
+        action="append",
+        default=None,
+        help="dimension (repeatable; default 1 and 2)",
+    )
+    p.add_argument("--ns", type=_int_list("ns", 5), default=[20, 40, 100], help="e.g. 20,40,100")
+    p.add_argument("--seed", type=cli.integer("seed", 0), default=0)
+    p.add_argument("--restarts", type=cli.integer("restarts", 0), default=10)
+    p.add_argument(
+        "--evaluations", type=cli.integer("evaluations", 1), default=500, help="per climb"
+    )
+    p.add_argument("--out", default="reports/attack_search.png", help="PNG path")
+    p.add_argument("--csv", default=None, metavar="PATH", help="the table as CSV")
+    p.add_argument("--json", default=None, metavar="PATH", help="the certificates as JSON")
+    p.add_argument("--markdown", default=None, metavar="PATH", help="table and fits")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run_attack_search)
+
+
+def _attack_search_command(args: argparse.Namespace) -> str:
+    parts = ["python -m boundkit attack-search"]
+    parts += [f"--d {d}" for d in args.d or (1, 2)]
+    parts.append("--ns " + ",".join(map(str, args.ns)))
+    parts += [f"--seed {args.seed}", f"--restarts {args.restarts}"]
+    parts += [f"--evaluations {args.evaluations}", f"--out {args.out}"]
+    parts += [f"--{k} {v}" for k in ("csv", "json", "markdown") if (v := getattr(args, k))]
+    return " ".join(parts)
+
+
+def run_attack_search(args: argparse.Namespace) -> int:
+    from boundkit import attack_search as search
+
+    for path in (args.out, args.csv, args.json, args.markdown):
+        if path:
+            _check_parent(path)
+    settings = search.SearchSettings(
+        restarts=args.restarts, evaluations=args.evaluations, seed=args.seed
+    )
+    problems = search.plan(args.ns, tuple(args.d or (1, 2)))
+    wrap = _progress(not args.no_progress, "attack-search")
+    rows = [search.row(problem, settings) for problem in wrap(problems, len(problems))]
+    fits = search.fit_exponents(rows)
+    search.plot(rows, args.out)
+    print(f"wrote {args.out}", file=sys.stderr)
+    text = search.to_markdown(rows, fits, settings, _attack_search_command(args))
+    _write(args.markdown or "-", text)
+    if args.csv:
+        _write(args.csv, search.to_csv(rows))
+    if args.json:
+        _write(args.json, json.dumps(search.certificates_json(rows), indent=1) + "\n")
+    return cli.EXIT_OK
+
+
+# --------------------------------------------------------------------------- kappa
+def register_kappa(sub: argparse._SubParsersAction) -> None:
+    from boundkit.kappa_lab import RULES
+
+    p = sub.add_parser(
+        "kappa",
+        help="search for the largest robustness ratio of a rule (Def. 2.2), with certificate",
+        description="Search inputs and honest sets S for the largest ratio "
+        "||F(x) - mean_S||^2 / lambda_max(Sigma_S) of an aggregation rule (structured "
+        "families, then random restarts with scipy), evaluate it exactly and compare it with "
+        "the claimed coefficient and the universal lower bound f/(n-2f). --replay re-evaluates "
+        "a certificate; --table writes reports/kappa.md. Exit 1 when a certificate exceeds "
+        "the claimed coefficient or a replay does not reproduce.",
+    )
+    p.add_argument("--rule", default=None, help="one of " + ", ".join(RULES))
+    p.add_argument("--n", type=cli.integer("n", 1), default=None, help="workers [n]")
+    p.add_argument("--f", type=cli.integer("f", 0), default=None, help="misbehaving [f]")
+    p.add_argument("--d", type=cli.integer("d", 1), default=1, help="dimension (default 1)")
+    p.add_argument(
+        "--restarts",
+        type=cli.integer("restarts", 0),
+        default=None,
+        help="random restarts (default: the table's budget for this n)",
+    )
+    p.add_argument("--seed", type=cli.integer("seed", 0), default=0, help="seed (default 0)")
+    cli.dps_argument(p)
+    p.add_argument("--json", default=None, metavar="PATH", help="write the certificate")
+    p.add_argument("--replay", default=None, metavar="PATH", help="re-evaluate a certificate")
+    p.add_argument("--table", action="store_true", help="write the table (reports/kappa.md)")
+    p.add_argument("--output", default="reports/kappa.md", help="table path (with --table)")
+    p.add_argument("--workers", type=cli.integer("workers", 1), default=2, help="table workers")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (--table)")
+    p.set_defaults(handler=run_kappa)
+
+
+def _kappa_summary(found, dps: int) -> list[str]:
+    from boundkit import kappa_lab
+
+    cert, ev = found.certificate, found.evaluation
+    n, f, d = cert.n, cert.f, cert.d
+    claim = kappa_lab.claim_for(cert.rule)
+    bound = claim.bound(n, f, d)
+    lower = kappa_lab.universal_lower(n, f)
+    lines = [
+        f"rule: {cert.rule} (n={n}, f={f}, d={d})",
+        f"best ratio: {cert.ratio} = {mpmath_str(ev.value, dps)}"
+        + ("" if ev.output_exact else " (rule output not exact: see the module docstring)"),
+        f"trace-form ratio: {ev.trace_ratio}",
+        f"universal lower bound f/(n-2f): {lower}" if 2 * f < n and f else "",
+        f"claim: {_claim_text(claim, n, f, d)} -- {claim.source}",
+        f"compared with the claim: {kappa_lab.compare(ev.value, bound, dps)}",
+        f"found by: {cert.family}; searched: {', '.join(found.families)}"
+        + (f"; skipped: {'; '.join(found.skipped)}" if found.skipped else ""),
+        f"float screens: {found.screens}, {found.seconds:.2f} s",
+    ]
+    return [line for line in lines if line]
+
+
+def _claim_text(claim, n: int, f: int, d: int) -> str:
+    bound = claim.bound(n, f, d)
+    if bound is None:
+        return "none"
+    if claim.form == "trace":
+        return f"{bound} in the lambda_max form (trace-form value {claim.trace_bound(n, f)} x d)"
+    return f"{bound} ({claim.form})"
+
+
+def mpmath_str(value, dps: int) -> str:
+    import mpmath
+
+    return mpmath.nstr(value, min(dps, 30))
+
+
+def _run_kappa_table(args: argparse.Namespace) -> int:
+    from boundkit import kappa_report
+
+    _check_parent(args.output)
+    command = f"python -m boundkit kappa --table --workers {args.workers} --seed {args.seed}"
+    report = kappa_report.generate(
+        seed=args.seed,
+        dps=args.dps,
+        workers=args.workers,
+        command=command,
+        progress=_progress(not args.no_progress, "kappa"),
+    )
+    _write(args.output, report.text)
+    return cli.EXIT_FAILED if report.failed else cli.EXIT_OK
+
+
+def _run_kappa_replay(args: argparse.Namespace) -> int:
+    from boundkit import kappa_lab
+
+    path = Path(args.replay)
+    if not path.is_file():
+        raise ParameterError("replay", "an existing certificate file", args.replay)
+    cert = kappa_lab.Certificate.from_json(path.read_text())
+    result = kappa_lab.replay(cert, dps=args.dps)
+    print(f"rule: {cert.rule} (n={cert.n}, f={cert.f}, d={cert.d})")
+    print(f"recorded ratio: {cert.ratio}")
+    print(f"replayed ratio: {kappa_lab.ratio_text(result.evaluation.ratio)}")
+    print(f"            = {mpmath_str(result.evaluation.value, args.dps)}")
+    print("reproduced exactly" if result.reproduced else "NOT reproduced")
+    return cli.EXIT_OK if result.reproduced else cli.EXIT_FAILED
+
+
+def run_kappa(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from boundkit import kappa_lab
+
+    if args.table:
+        return _run_kappa_table(args)
+    if args.replay:
+        return _run_kappa_replay(args)
+    if args.rule is None or args.n is None or args.f is None:
+        raise ParameterError("rule, n, f", "all given (or --replay PATH, or --table)")
+    spec = kappa_lab.resolve_rule(args.rule)
+    kappa_lab.check_parameters(args.n, args.f, args.d)
+    if args.json:
+        _check_parent(args.json)
+    budget = kappa_lab.table_budget(args.n)
+    if args.restarts is not None:
+        budget = replace(budget, restarts=args.restarts)
+    found = kappa_lab.search(
+        spec, args.n, args.f, args.d, budget=budget, seed=args.seed, dps=args.dps
+    )
+    print("\n".join(_kappa_summary(found, args.dps)))
+    if args.json:
+        _write(args.json, found.certificate.to_json())
+    else:
+        print("certificate:")
+        sys.stdout.write(found.certificate.to_json())
+    bound = kappa_lab.claim_for(spec.name).bound(args.n, args.f, args.d)
+    exceeded = kappa_lab.compare(found.evaluation.value, bound, args.dps) == "exceeds"
+    return cli.EXIT_FAILED if exceeded else cli.EXIT_OK
+
+
 REGISTERED = [
+    register_kappa,
+    register_attack_search,
     register_verify,
     register_table,
     register_simulate,

@@ -115,6 +115,19 @@ ROWS: tuple[RateRow, ...] = (
             result_ids=("thm3.3/strongly-convex", "thm3.4/gd-strongly-convex"),
         ),
     ),
+    RateRow(
+        regime="convex, GD, d >= 2 (boundkit's B3, not in the paper)",
+        byzantine=RateCell(
+            rates=(BigOmega(_CONVEX * Root(f / _H)),),
+            conditions="every f < n/3 where B3 is defined (orthogonal push)",
+            result_ids=("byzantine/orthogonal-push",),
+        ),
+        poisoning=RateCell(
+            rates=(BigTheta(_CONVEX * (1 / N_DISPLAY + f / _H)),),
+            conditions="as above",
+            result_ids=("thm3.3/convex", "thm3.4/gd-convex"),
+        ),
+    ),
 )
 
 HEADERS = ("regime", "Byzantine failures", "data poisoning")
@@ -127,7 +140,7 @@ def _cell_markdown(cell: RateCell) -> str:
 
 def _cell_latex(cell: RateCell) -> str:
     rates = r" \\ ".join(f"${sp.latex(r)}$" for r in cell.rates)
-    conditions = cell.conditions.replace(">=", r"$\geq$")
+    conditions = cell.conditions.replace(">=", r"$\geq$").replace(" < ", " $<$ ")
     return (
         r"\begin{tabular}[t]{@{}l@{}}"
         + rates
@@ -184,7 +197,8 @@ def latex(params: Mapping[str, object] | None = None, dps: int = 50) -> str:
     lines = [r"\begin{tabular}{" + columns + "}", r"\hline"]
     lines += [" & ".join(headers) + r" \\", r"\hline"]
     for row in ROWS:
-        cells = [row.regime, _cell_latex(row.byzantine), _cell_latex(row.poisoning)]
+        regime = row.regime.replace(">=", r"$\geq$")
+        cells = [regime, _cell_latex(row.byzantine), _cell_latex(row.poisoning)]
         if params is not None:
             cells += [
                 _numeric(row.byzantine.result_ids, params, dps).replace("_", r"\_"),

@@ -158,7 +158,9 @@ class Problem:
     ``f < n/2``.  With ``f > 0`` exactly one threat model is given: ``poisoned`` groups
     (data poisoning, total count ``f``, samples from the loss's data domain) or a
     ``byzantine`` strategy.  ``start`` is ``theta_0`` (in ``loss.domain``), ``projection``
-    ``Proj``, ``aggregator`` a key of :data:`boundkit.aggregators.RULES`.
+    ``Proj``, ``aggregator`` a key of :data:`boundkit.aggregators.RULES` or any callable
+    ``(vectors, f) -> Aggregate | vector`` (it receives one vector per worker, in the run's
+    arithmetic; a plain vector output records no selected workers).
     """
 
     honest: tuple[WorkerGroup, ...]
@@ -169,7 +171,7 @@ class Problem:
     byzantine: ByzantineStrategy | None = None
     start: Any = 0
     projection: Projection = NoProjection()
-    aggregator: str = "smea"
+    aggregator: str | Callable[..., Any] = "smea"
 
     def __post_init__(self) -> None:
         _validate_problem(self)
@@ -321,7 +323,7 @@ def _validate_problem(problem: Problem) -> None:
         raise ParameterError("start", "in the loss's domain", problem.start)
     if not callable(problem.projection):
         raise ParameterError("projection", "a callable projection", problem.projection)
-    if problem.aggregator not in aggregators.RULES:
+    if not callable(problem.aggregator) and problem.aggregator not in aggregators.RULES:
         raise ParameterError(
             "aggregator", f"one of {sorted(aggregators.RULES)}", problem.aggregator
         )
@@ -420,6 +422,16 @@ def _compile_group(samples: tuple, samples_neighbour: tuple, count: int) -> _Gro
     )
 
 
+def _as_aggregate(rule: Callable[..., Any]) -> Callable[..., aggregators.Aggregate]:
+    """A user rule whose plain-vector outputs are wrapped as ``Aggregate(value, ())``."""
+
+    def call(vectors: list, f: int) -> aggregators.Aggregate:
+        out = rule(vectors, f)
+        return out if isinstance(out, aggregators.Aggregate) else aggregators.Aggregate(out, ())
+
+    return call
+
+
 class _Aggregator:
     """``F`` over ``(vector, multiplicity, sender)`` messages, with exact caches.
 
@@ -434,10 +446,13 @@ class _Aggregator:
 
     _CACHE_LIMIT = 4096
 
-    def __init__(self, name: str, f: int, *, grouped: bool, cache: bool) -> None:
+    def __init__(
+        self, name: str | Callable[..., Any], f: int, *, grouped: bool, cache: bool
+    ) -> None:
         self.f = f
-        self.grouped_rule = aggregators.GROUPED_RULES.get(name) if grouped else None
-        self.rule = aggregators.RULES[name]
+        named = isinstance(name, str)
+        self.grouped_rule = aggregators.GROUPED_RULES.get(name) if grouped and named else None
+        self.rule = aggregators.RULES[name] if named else _as_aggregate(name)
         self.cache: dict | None = {} if cache else None
         self.previous: dict[int, tuple[tuple, tuple]] = {}
 

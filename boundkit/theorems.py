@@ -589,10 +589,10 @@ def violated_hypotheses(result: Result, params: Mapping[str, object]) -> list[st
     nothing is substituted; otherwise SymPy names each broken one.
     """
     compiled = _compile(result)
-    if not compiled.defaults:
-        values = _fraction_arguments(result, compiled, params)
-        if all(check(*values) for check in compiled.hypotheses):
-            return []
+    given = {k for k, v in dict(params).items() if v is not None}
+    values = _with_exact_defaults(compiled, _fraction_arguments(result, compiled, params), given)
+    if values is not None and all(check(*values) for check in compiled.hypotheses):
+        return []
     subs = substitution(result, params)
     broken = []
     for rel in result.hypotheses:
@@ -635,12 +635,15 @@ def evaluate(result: Result | str, params: Mapping[str, object], dps: int = 50) 
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 15:
         raise ParameterError("dps", "an integer >= 15", dps)
     compiled = _compile(result)
-    values = _fraction_arguments(result, compiled, params)
-    if not all(check(*values) for check in compiled.hypotheses):
+    given = {k for k, v in dict(params).items() if v is not None}
+    values = _with_exact_defaults(compiled, _fraction_arguments(result, compiled, params), given)
+    if values is None or not all(check(*values) for check in compiled.hypotheses):
         check_hypotheses(result, params)  # the slow path names every broken hypothesis
     with mpmath.workdps(dps + 10):
         args = [mpmath.mpf(v.numerator) / v.denominator for v in values]
-        defaults = {i: fn(*args) for i, fn in compiled.defaults.items()}
+        defaults = {
+            i: fn(*args) for i, fn in compiled.defaults.items() if compiled.names[i] not in given
+        }
         args = [defaults.get(i, a) for i, a in enumerate(args)]
         value = compiled.expression(*args)
     with mpmath.workdps(dps):
@@ -655,6 +658,7 @@ class _Compiled:
     expression: object
     hypotheses: tuple[object, ...]
     defaults: Mapping[int, object]  # argument index -> callable giving its default
+    exact_defaults: Mapping[int, object]  # the same on Fractions (rational defaults)
 
 
 _COMPILED: dict[int, tuple[Result, _Compiled]] = {}
@@ -682,9 +686,32 @@ def _compile(result: Result) -> _Compiled:
             names.index(name): sp.lambdify(symbols, value, modules="mpmath")
             for name, value in result.defaults.items()
         },
+        exact_defaults={
+            names.index(name): sp.lambdify(symbols, value, modules=exact_modules)
+            for name, value in result.defaults.items()
+        },
     )
     _COMPILED[id(result)] = (result, compiled)
     return compiled
+
+
+def _with_exact_defaults(
+    compiled: _Compiled, values: list[Fraction], given: set[str]
+) -> list[Fraction] | None:
+    """``values`` with every parameter not ``given`` replaced by its default, exactly;
+    ``None`` when a default is not rational there (then the caller takes the SymPy path)."""
+    out = list(values)
+    for i, fn in compiled.exact_defaults.items():
+        if compiled.names[i] in given:
+            continue
+        try:
+            value = fn(*values)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        if not isinstance(value, (int, Fraction)):
+            return None
+        out[i] = Fraction(value)
+    return out
 
 
 def _fraction_arguments(

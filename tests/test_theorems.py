@@ -169,3 +169,19 @@ def test_fast_evaluation_matches_the_exact_path(params: dict) -> None:
         with mpmath.workdps(60):
             exact = mpmath.mpf(sp.N(theorems.exact_value(result, params), 70))
         assert abs(fast - exact) <= mpmath.mpf(10) ** -45 * max(abs(exact), 1), result.id
+
+
+@pytest.mark.parametrize("kappa", [Fraction(1), Fraction(100), None])
+def test_evaluate_respects_a_given_kappa_and_defaults_otherwise(kappa) -> None:
+    """Regression: ``evaluate`` used the ``kappa_SMEA`` default even when ``kappa`` was
+    given (the CLI's ``--kappa`` was silently ignored)."""
+    params = dict(
+        n=7, f=3, m=2, T=10, step_size=Fraction(1, 10), lipschitz=1, smoothness=1, kappa=kappa
+    )
+    exact = theorems.exact_value(theorems.get("thm3.1/convex"), params)
+    with mpmath.workdps(50):
+        fast = theorems.evaluate("thm3.1/convex", params, 40)
+        assert abs(fast - mpmath.mpf(sp.N(exact, 60))) < mpmath.mpf(10) ** -35
+    smea = dict(params, kappa=Fraction(48))  # kappa_SMEA = 4f/(n-f) (1 + f/(n-2f))^2
+    with_smea = theorems.evaluate("thm3.1/convex", smea, 40)
+    assert (fast == with_smea) == (kappa is None)
