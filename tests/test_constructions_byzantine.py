@@ -39,31 +39,15 @@ from constructions.byzantine_push import (
 )
 from constructions.lemma41_pivot import lemma41, theorem42_ratio
 from constructions.measure import measure
+from tests.exact_compare import DPS, TOL, as_mp, close
 
-DPS = 50
-TOL = mpmath.mpf(10) ** -(DPS - 10)  # the verification tolerance (relative)
 SETTINGS = settings(max_examples=20, deadline=None)
-
-
-def _mp(x: object) -> mpmath.mpf:
-    with mpmath.workdps(DPS + 20):
-        if isinstance(x, sp.Basic):
-            return mpmath.mpf(sp.N(x, DPS + 30))
-        if isinstance(x, Fraction):
-            return mpmath.mpf(x.numerator) / x.denominator
-        return mpmath.mpf(x)
-
-
-def _close(a: object, b: object, tol: mpmath.mpf = TOL) -> bool:
-    with mpmath.workdps(DPS + 20):
-        a, b = _mp(a), _mp(b)
-        return abs(a - b) <= tol * max(abs(a), abs(b), mpmath.mpf(1))
 
 
 def _at_least(a: object, b: object) -> bool:
     """``a >= b`` up to the relative tolerance, compared at ``DPS + 20`` digits."""
     with mpmath.workdps(DPS + 20):
-        return _mp(a) >= _mp(b) * (1 - TOL)
+        return as_mp(a) >= as_mp(b) * (1 - TOL)
 
 
 def _exact_closed_form(instance) -> sp.Expr:
@@ -104,16 +88,16 @@ def test_b1_b2_between_bounds_and_equal_to_closed_form(setting: Setting) -> None
     instance = module.build(setting, DPS)
     measured = measure(instance, dps=DPS)
     closed = _exact_closed_form(instance)
-    assert _close(measured.empirical, closed)
+    assert close(measured.empirical, closed)
     params = instance.setting.as_dict()
     upper = theorems.evaluate(module.UPPER_ID, params, dps=DPS)
     assert _at_least(upper, measured.empirical)
     # the value reached equals the supremum up to the documented margin
-    assert _close(measured.empirical, instance.extras["supremum_value"], mpmath.mpf(10) ** -40)
+    assert close(measured.empirical, instance.extras["supremum_value"], mpmath.mpf(10) ** -40)
     lower = theorems.evaluate(module.LOWER_ID, params, dps=DPS)
     assert _at_least(measured.empirical, lower)
     # the registered lower bound is the supremum this construction approaches
-    assert _close(lower, instance.extras["supremum_value"])
+    assert close(lower, instance.extras["supremum_value"])
 
 
 @SETTINGS
@@ -138,7 +122,7 @@ def test_b_selected_window_every_step_exact(setting: Setting) -> None:
             assert sum(in_s_prime[honest_groups:]) == attack.selected
         if arithmetic == "fraction":
             exact = Fraction(setting.lipschitz) * abs(pair.final - pair.final_neighbour)
-            assert abs(_mp(exact) - _mp(_exact_closed_form(instance))) < mpmath.mpf(10) ** -80
+            assert abs(as_mp(exact) - as_mp(_exact_closed_form(instance))) < mpmath.mpf(10) ** -80
 
 
 @SETTINGS
@@ -147,7 +131,7 @@ def test_hand_derived_gap_matches_exact_supremum(setting: Setting) -> None:
     attack = halves_attack(setting.n, setting.f, setting.m, 1, DPS)
     assert attack.gap_formula is not None
     formula = attack.gap_formula.subs({n: setting.n, f: setting.f, m: setting.m, L: 1})
-    assert abs(_mp(formula) - _mp(attack.gap_sup)) < mpmath.mpf(10) ** -60
+    assert abs(as_mp(formula) - as_mp(attack.gap_sup)) < mpmath.mpf(10) ** -60
 
 
 def test_registered_halves_gap_equals_construction_n_le_41() -> None:
@@ -174,7 +158,7 @@ def test_halves_gap_function_is_the_formula() -> None:
         values = dict(zip((n, f, m), point, strict=True))
         fast = theorems.HALVES_GAP.subs(values)
         slow = theorems.HALVES_GAP_FORMULA.subs(values)
-        assert _close(fast, slow, mpmath.mpf(10) ** -60)
+        assert close(fast, slow, mpmath.mpf(10) ** -60)
     assert theorems.HALVES_GAP.doit() == theorems.HALVES_GAP_FORMULA
 
 
@@ -196,7 +180,7 @@ def test_side_candidates_reach_the_best_over_every_side_size() -> None:
                 every = max(halves_gap_value(n_, f_, m_, p) for p in range(n_ - f_))
                 chosen = halves_attack(n_, f_, m_, 1, DPS)
                 assert chosen.high_count in halves_high_counts(n_, f_, m_)
-                assert _close(_mp(chosen.gap_sup), every, mpmath.mpf(10) ** -60)
+                assert close(as_mp(chosen.gap_sup), every, mpmath.mpf(10) ** -60)
 
 
 def test_b1_m1_better_layout_reaches_theory_plus_two_over_h() -> None:
@@ -210,12 +194,12 @@ def test_b1_m1_better_layout_reaches_theory_plus_two_over_h() -> None:
     instance = b1.build(setting, DPS)
     assert instance.extras["high_count"] == 1 and instance.extras["selected_byzantine"] == 2
     measured = measure(instance, dps=DPS)
-    assert _close(measured.empirical, Fraction(5, 2))
+    assert close(measured.empirical, Fraction(5, 2))
     params = instance.setting.as_dict()
     lower = theorems.evaluate(b1.LOWER_ID, params, dps=DPS)
-    assert _close(lower, Fraction(5, 2))
+    assert close(lower, Fraction(5, 2))
     poisoning = theorems.evaluate("thm3.3/convex", params, dps=DPS)
-    assert _close(poisoning, Fraction(3, 2)) and measured.empirical > poisoning
+    assert close(poisoning, Fraction(3, 2)) and measured.empirical > poisoning
 
 
 def test_central_claim_only_exception_is_n3_f1_m2() -> None:
@@ -298,17 +282,17 @@ def test_b1_b2_approach_m_infinity_limit(n_: int, f_: int) -> None:
         assert limit - values[-1] < mpmath.mpf(10) ** -3
         assert halves_gap_supremum(n_, f_, 1)[1] > limit
     if (n_, f_) == (20, 3):
-        assert _close(limit, Fraction(12, 17))
+        assert close(limit, Fraction(12, 17))
     if 3 * f_ >= n_:  # THEORY's 1 + sqrt(f/(n-2f)); equal only at n = 3f here
         theory = 1 + mpmath.sqrt(mpmath.mpf(f_) / (n_ - 2 * f_))
-        assert limit > theory or (n_ == 3 * f_ and _close(limit, theory))
+        assert limit > theory or (n_ == 3 * f_ and close(limit, theory))
 
 
 def test_rational_below_stays_below_negative_values() -> None:
     for value in (sp.Rational(5, 2), -sp.Rational(5, 2), 1 + sp.sqrt(2), -1 - sp.sqrt(2)):
         v = rational_below(value, Fraction(1, 10**45), 60)
-        assert _mp(value) - _mp(v) > 0
-        assert _mp(value) - _mp(v) < 3 * mpmath.mpf(10) ** -45 * abs(_mp(value))
+        assert as_mp(value) - as_mp(v) > 0
+        assert as_mp(value) - as_mp(v) < 3 * mpmath.mpf(10) ** -45 * abs(as_mp(value))
 
 
 # --------------------------------------------------------------------------- strategies
@@ -351,8 +335,8 @@ def test_bisection_matches_exact_supremum() -> None:
         v = largest_selected_push(honest, 4, direction=direction, dps=DPS)
         with mpmath.workdps(DPS):
             pushed = direction * v
-        assert _close(pushed, sup.value, mpmath.mpf(10) ** -40)
-        assert pushed < _mp(sup.value)
+        assert close(pushed, sup.value, mpmath.mpf(10) ** -40)
+        assert pushed < as_mp(sup.value)
 
 
 # --------------------------------------------------------------------------- tailored
@@ -363,7 +347,7 @@ def test_tailored_closed_form_and_factor_against_b1(n_: int, f_: int, m_: int) -
     setting = Setting(n=n_, f=f_, m=m_, T=7, step_size=Fraction(1, 5))
     instance = tailored.build(setting, DPS)
     measured = measure(instance, dps=DPS)
-    assert _close(measured.empirical, _exact_closed_form(instance))
+    assert close(measured.empirical, _exact_closed_form(instance))
     params = instance.setting.as_dict()
     upper = theorems.evaluate(tailored.UPPER_ID, params, dps=DPS)
     assert measured.empirical <= upper
@@ -371,7 +355,7 @@ def test_tailored_closed_form_and_factor_against_b1(n_: int, f_: int, m_: int) -
         # "roughly doubles" THEORY's one-sided push (balanced halves) ...
         scale = setting.step_size * setting.T
         balanced = theorems.HALVES_GAP_BALANCED.subs({n: n_, f: f_, m: m_}) * scale
-        assert 1.9 < measured.empirical / _mp(balanced) < 2.1
+        assert 1.9 < measured.empirical / as_mp(balanced) < 2.1
         # ... and beats the optimised (B1), the registered lower bound, by less
         one_sided = measure(b1.build(setting, DPS), dps=DPS).empirical
         lower = theorems.evaluate(tailored.LOWER_ID, params, dps=DPS)
@@ -392,17 +376,17 @@ def test_tailored_regression_n6_f2_m2() -> None:
         assert attack.up.selected == 2 and attack.up.value == sp.Rational(5, 2)
         assert attack.gap_sup == sp.Rational(27, 8)
         measured = measure(instance, dps=DPS)
-        assert _close(measured.empirical, _exact_closed_form(instance))
-        assert _close(measured.empirical, Fraction(27, 80) * T, mpmath.mpf(10) ** -40)
-        assert _close(measured.final, Fraction(7, 40) * T, mpmath.mpf(10) ** -40)
-        assert _close(measured.final_neighbour, -Fraction(13, 80) * T, mpmath.mpf(10) ** -40)
+        assert close(measured.empirical, _exact_closed_form(instance))
+        assert close(measured.empirical, Fraction(27, 80) * T, mpmath.mpf(10) ** -40)
+        assert close(measured.final, Fraction(7, 40) * T, mpmath.mpf(10) ** -40)
+        assert close(measured.final_neighbour, -Fraction(13, 80) * T, mpmath.mpf(10) ** -40)
         params = instance.setting.as_dict()
         assert _at_least(measured.empirical, theorems.evaluate(tailored.LOWER_ID, params))
         assert measured.empirical <= theorems.evaluate(tailored.UPPER_ID, params)
     honest_s = ((Fraction(-1), 2), (Fraction(-1, 2), 1), (Fraction(1), 1))
     with mpmath.workdps(DPS):
         farthest = largest_selected_push(honest_s, 2, direction=-1, dps=DPS)
-        assert _close(farthest, -Fraction(8, 3), mpmath.mpf(10) ** -40)
+        assert close(farthest, -Fraction(8, 3), mpmath.mpf(10) ** -40)
     best = best_selected_push(honest_s, 2, direction=-1, dps=DPS)
     assert -Fraction(5, 2) < best < -Fraction(5, 2) * (1 - Fraction(3, 10**45))
 

@@ -26,25 +26,9 @@ from constructions import b3_orthogonal_push as b3
 from constructions.byzantine_push import rational_below
 from constructions.lemma41_pivot import lemma41, lemma41_orthogonal
 from constructions.measure import bounds, measure
+from tests.exact_compare import DPS, TOL, as_mp, close
 
-DPS = 50
-TOL = mpmath.mpf(10) ** -(DPS - 10)  # the verification tolerance (relative)
 MARGIN = Fraction(1, 10**30)  # relative distance of the probes to sqrt(u*)
-
-
-def _mp(x: object) -> mpmath.mpf:
-    with mpmath.workdps(DPS + 20):
-        if isinstance(x, sp.Basic):
-            return mpmath.mpf(sp.N(x, DPS + 30))
-        if isinstance(x, Fraction):
-            return mpmath.mpf(x.numerator) / x.denominator
-        return mpmath.mpf(x)
-
-
-def _close(a: object, b: object, tol: mpmath.mpf = TOL) -> bool:
-    with mpmath.workdps(DPS + 20):
-        a, b = _mp(a), _mp(b)
-        return abs(a - b) <= tol * max(abs(a), abs(b), mpmath.mpf(1))
 
 
 def _kept_byzantine(n: int, f: int, m: int, neighbour: bool, push: Fraction) -> int:
@@ -66,7 +50,7 @@ def test_supremum_confirmed_by_exact_smea(n: int, f: int, m: int) -> None:
         root = sp.sqrt(side.squared)
         below = rational_below(root, MARGIN, 40)
         above = -rational_below(-root, MARGIN, 40)
-        assert _mp(below) < _mp(root) < _mp(above)
+        assert as_mp(below) < as_mp(root) < as_mp(above)
         assert _kept_byzantine(n, f, m, neighbour, below) == f
         assert _kept_byzantine(n, f, m, neighbour, above) < f
 
@@ -160,8 +144,8 @@ def test_measurement_matches_closed_form_and_bounds(
     result = measure(instance, dps=DPS)
     upper, lower = bounds(instance, b3.UPPER_ID, b3.LOWER_ID, DPS)
     with mpmath.workdps(DPS):
-        assert _close(result.empirical, result.closed_form)
-        assert _close(result.empirical, instance.extras["supremum_value"])
+        assert close(result.empirical, result.closed_form)
+        assert close(result.empirical, instance.extras["supremum_value"])
         assert result.empirical >= lower * (1 - TOL)
         assert result.empirical <= lower
         assert upper >= result.empirical
@@ -172,7 +156,7 @@ def test_measurement_scales_as_lipschitz_squared() -> None:
     one = measure(b3.build(base, DPS), dps=DPS).empirical
     scaled = measure(b3.build(base.with_(lipschitz=Fraction(3, 2)), DPS), dps=DPS).empirical
     with mpmath.workdps(DPS):
-        assert _close(scaled, one * mpmath.mpf(9) / 4)
+        assert close(scaled, one * mpmath.mpf(9) / 4)
 
 
 # ------------------------------------------------------------------ 5. property
@@ -195,7 +179,7 @@ def test_property_defined_or_within_bounds(n: int, f_share: int, m: int) -> None
     upper, lower = bounds(instance, b3.UPPER_ID, b3.LOWER_ID, DPS)
     with mpmath.workdps(DPS):
         assert upper >= result.empirical >= lower * (1 - TOL)
-        assert _close(result.empirical, result.closed_form)
+        assert close(result.empirical, result.closed_form)
 
 
 # ------------------------------------------------------------------ Lemma 4.1 variant (d = 2)
