@@ -944,7 +944,7 @@ def halves_instance(setting: Any, name: str, dps: int = 50) -> Any:
         closed_form_subs=subs,
         extras={
             "supremum": supremum,
-            "supremum_value": supremum.subs(subs),
+            "supremum_value": supremum.xreplace(subs),
             "pushed_value": attack.pushed,
             "pushed_supremum": None if attack.supremum is None else attack.supremum.value,
             "margin": attack.margin,

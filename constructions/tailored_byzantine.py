@@ -224,7 +224,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
         closed_form_subs=subs,
         extras={
             "supremum": supremum,
-            "supremum_value": supremum.subs(subs),
+            "supremum_value": supremum.xreplace(subs),
             "identities": attack.identities,
             "pushed_up": attack.pushed_up,
             "pushed_down": attack.pushed_down,
