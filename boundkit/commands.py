@@ -11,9 +11,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from boundkit import cli
 from boundkit.errors import ParameterError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from boundkit.verify import Grid, Record, SweepResult
 
 
 def _write(path: str | None, text: str) -> None:
@@ -114,32 +120,16 @@ def register_verify(sub: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     from boundkit import report, summary, verify
+    from boundkit.parallel import process_pool
 
     grid = verify.QUICK_GRID if args.quick else verify.DEFAULT_GRID
     names = _construction_names(args.construction)
     print(f"grid: {grid.describe()}")
     print(f"precision: {args.dps} digits, relative tolerance 1e-{args.dps - 10}")
-    failed = 0
-    proof_lines: list[str] = []
-    if not args.no_proofs:
-        proof_lines, proof_failures = _run_proofs()
-        failed += proof_failures
-    sweep = verify.bound_sweep(grid)
-    print(
-        f"bound sweep: {sweep.evaluated} evaluations finite and positive, "
-        f"{len(sweep.problems)} problems, {sweep.skipped} outside hypotheses"
-    )
-    for line in sweep.problems[:20]:
-        print(f"  FAIL {line}")
+    with process_pool(args.workers if args.scheduler is None else 1) as pool:
+        proof_lines, sweep, records = _verify_phases(args, grid, names, pool)
+    failed = sum(line.startswith("FAIL") for line in proof_lines)
     failed += len(sweep.problems)
-    cases = verify.plan(grid, names)
-    records = verify.run_cases(
-        cases,
-        dps=args.dps,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=_progress(not args.no_progress, "verify"),
-    )
     claim = verify.central_claim(records, dps=args.dps)
     records = records + claim
     rows = summary.summarize(records)
@@ -156,6 +146,37 @@ def run_verify(args: argparse.Namespace) -> int:
     return cli.EXIT_FAILED if failed else cli.EXIT_OK
 
 
+def _verify_phases(
+    args: argparse.Namespace,
+    grid: Grid,
+    names: tuple[str, ...] | None,
+    pool: Executor | None,
+) -> tuple[list[str], SweepResult, list[Record]]:
+    """Proof checks, bound sweep and construction cases, all on one ``pool`` (so worker
+    caches carry over from one phase to the next); prints as it goes."""
+    from boundkit import verify
+
+    proof_lines: list[str] = []
+    if not args.no_proofs:
+        proof_lines = _run_proofs(args.workers, pool)
+    sweep = verify.bound_sweep(grid, workers=args.workers, scheduler=args.scheduler, pool=pool)
+    print(
+        f"bound sweep: {sweep.evaluated} evaluations finite and positive, "
+        f"{len(sweep.problems)} problems, {sweep.skipped} outside hypotheses"
+    )
+    for line in sweep.problems[:20]:
+        print(f"  FAIL {line}")
+    records = verify.run_cases(
+        verify.plan(grid, names),
+        dps=args.dps,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        pool=pool,
+        progress=_progress(not args.no_progress, "verify"),
+    )
+    return proof_lines, sweep, records
+
+
 def _construction_names(requested: list[str] | None) -> tuple[str, ...] | None:
     if not requested:
         return None
@@ -167,18 +188,20 @@ def _construction_names(requested: list[str] | None) -> tuple[str, ...] | None:
     return tuple(requested)
 
 
-def _run_proofs() -> tuple[list[str], int]:
-    """Run the symbolic checks of :mod:`proofs_check`; print and return their lines."""
-    from proofs_check.checks import CHECKS, run_check
+def _run_proofs(workers: int = 1, pool: Executor | None = None) -> list[str]:
+    """Run the symbolic checks of :mod:`proofs_check` (spread over ``workers`` processes,
+    or ``pool``); print and return their lines (a failed one starts with ``FAIL``)."""
+    from boundkit.parallel import map_ordered
+    from proofs_check.checks import CHECKS, run_check_at
 
-    results = [run_check(check)[0] for check in CHECKS]
+    results = list(map_ordered(run_check_at, range(len(CHECKS)), workers=workers, pool=pool))
     lines = [f"{'PASS' if r.passed else 'FAIL'}  {r.name}: {r.compared}" for r in results]
     failures = sum(not r.passed for r in results)
     print(f"proof checks: {len(results) - failures}/{len(results)} passed")
     for r in results:
         if not r.passed:
             print(f"  FAIL {r.name}: {r.compared} {r.detail}")
-    return lines, failures
+    return lines
 
 
 # --------------------------------------------------------------------------- simulate

@@ -4,7 +4,9 @@ In the Lemma 4.1 setting (``m = 1``, linear loss, a random pivot worker) the exp
 generalization error is computed exactly under worst-case poisoning (construction P1)
 and under the tailored two-sided Byzantine attack (App. E.2), for ``f = 1..(n-1)/2``.
 Theory curves: eq. (5) scaled by ``1/(2(n-f))`` (poisoning, tight) and the Byzantine
-lower bound ``thm3.2/f-ge-n/3`` scaled the same way, for ``f >= n/3``.
+lower bound ``thm3.2/f-ge-n/3`` scaled the same way, for ``f >= n/3``.  Beyond the paper, a
+third measured curve: boundkit's orthogonal push in dimension 2 with the pivot's sample on
+``e2`` (:func:`constructions.lemma41_pivot.lemma41_orthogonal`), where it is defined.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class FigurePoint:
     gen_byzantine: mpmath.mpf
     theory_poisoning: mpmath.mpf
     theory_byzantine_lower: mpmath.mpf | None
+    gen_orthogonal: mpmath.mpf | None = None  # B3 variant, d = 2 (None: not defined)
 
     @property
     def byzantine_above(self) -> bool:
@@ -74,8 +77,28 @@ def compute_point(params: FigureParameters, f: int) -> FigurePoint:
         if not theorems.violated_hypotheses(lower_bound, values):
             lower = theorems.evaluate(lower_bound, values, dps=params.dps) * scale
         return FigurePoint(
-            f, _to_mp(poisoning.expected_gen), _to_mp(byzantine.expected_gen), eq5, lower
+            f,
+            _to_mp(poisoning.expected_gen),
+            _to_mp(byzantine.expected_gen),
+            eq5,
+            lower,
+            _orthogonal_gen(params, f),
         )
+
+
+def _orthogonal_gen(params: FigureParameters, f: int) -> mpmath.mpf | None:
+    """Expected generalization error of the d = 2 orthogonal variant (boundkit, not in
+    the paper); ``None`` where SMEA never keeps all ``f`` pushed vectors."""
+    from boundkit.errors import ParameterError
+    from constructions.lemma41_pivot import lemma41_orthogonal
+
+    try:
+        result = lemma41_orthogonal(
+            params.n, f, params.lipschitz, params.T, params.step_size, digits=params.dps - 10
+        )
+    except ParameterError:
+        return None
+    return _to_mp(result.expected_gen)
 
 
 def compute(
@@ -93,6 +116,7 @@ CSV_FIELDS = (
     "gen_byzantine",
     "theory_poisoning_eq5_scaled",
     "theory_byzantine_lower_scaled",
+    "gen_orthogonal_d2",
 )
 
 
@@ -110,6 +134,7 @@ def to_csv(points: list[FigurePoint]) -> str:
                 ""
                 if p.theory_byzantine_lower is None
                 else mpmath.nstr(p.theory_byzantine_lower, 17),
+                "" if p.gen_orthogonal is None else mpmath.nstr(p.gen_orthogonal, 17),
             ]
         )
     return buffer.getvalue()
@@ -138,6 +163,15 @@ def plot(points: list[FigurePoint], params: FigureParameters, out: str, log: boo
         color="tab:blue",
         label="measured, worst-case poisoning (P1)",
     )
+    orthogonal = [(p.f, float(p.gen_orthogonal)) for p in points if p.gen_orthogonal is not None]
+    if orthogonal:
+        ax.plot(
+            [x for x, _ in orthogonal],
+            [y for _, y in orthogonal],
+            "^-",
+            color="tab:purple",
+            label="measured, orthogonal push in d = 2 (boundkit's B3 variant, not in the paper)",
+        )
     ax.plot(
         fs,
         [float(p.theory_poisoning) for p in points],

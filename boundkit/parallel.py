@@ -6,9 +6,10 @@ identical whatever ran them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TypeVar
 
 A = TypeVar("A")
@@ -21,18 +22,44 @@ def map_ordered(
     *,
     workers: int = 1,
     scheduler: str | None = None,
+    pool: Executor | None = None,
     **kwargs: object,
 ) -> Iterator[R]:
-    """Yield ``func(item, **kwargs)`` for each item, in order."""
+    """Yield ``func(item, **kwargs)`` for each item, in order.
+
+    ``pool`` (from :func:`process_pool`) reuses one set of worker processes across
+    several maps, so that what a worker has cached (exact suprema, attacks) serves the
+    next map too; without it a pool of ``workers`` processes lives for this map only.
+    """
     call = functools.partial(func, **kwargs)
     if scheduler is not None:
         yield from _dask_map(call, items, scheduler)
+    elif pool is not None:
+        yield from pool.map(call, items, chunksize=_chunk(len(items), _size(pool)))
     elif workers <= 1:
         yield from map(call, items)
     else:
-        chunk = max(1, len(items) // (workers * 128))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(call, items, chunksize=chunk)
+        with ProcessPoolExecutor(max_workers=workers) as own:
+            yield from own.map(call, items, chunksize=_chunk(len(items), workers))
+
+
+@contextlib.contextmanager
+def process_pool(workers: int) -> Iterator[Executor | None]:
+    """A process pool of ``workers`` for several :func:`map_ordered` calls (``None``, i.e.
+    serial, when ``workers <= 1``)."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
+def _size(pool: Executor) -> int:
+    return getattr(pool, "_max_workers", 2)
+
+
+def _chunk(count: int, workers: int) -> int:
+    return max(1, count // (workers * 128))
 
 
 def _dask_map(call: Callable[[A], R], items: Sequence[A], scheduler: str) -> Iterator[R]:

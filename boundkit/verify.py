@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
@@ -48,9 +49,12 @@ class Grid:
     sgd_monte_carlo_ns: tuple[int, ...] = (5, 11)
 
     def settings(self) -> Iterator[Setting]:
-        for n, m, T in itertools.product(self.ns, self.ms, self.Ts):
+        """Grid points, ``T`` varying fastest: the points sharing ``(n, f, m)`` (and the
+        exact suprema and attacks cached for them) are neighbours, so a worker's chunk
+        of cases reuses its cache."""
+        for n, m in itertools.product(self.ns, self.ms):
             fs = self.f_values or tuple(range(1, (n - 1) // 2 + 1))
-            for f in fs:
+            for f, T in itertools.product(fs, self.Ts):
                 if 2 * f < n:
                     yield Setting(
                         n=n,
@@ -317,6 +321,7 @@ def run_cases(
     dps: int = 50,
     workers: int = 1,
     scheduler: str | None = None,
+    pool: Executor | None = None,
     progress: Callable[[Iterable[Record], int], Iterable[Record]] | None = None,
 ) -> list[Record]:
     """Run ``cases`` serially, on a local process pool, or on a Dask cluster.
@@ -325,7 +330,7 @@ def run_cases(
     """
     from boundkit.parallel import map_ordered
 
-    results = map_ordered(run_case, cases, dps=dps, workers=workers, scheduler=scheduler)
+    results = map_ordered(run_case, cases, dps=dps, workers=workers, scheduler=scheduler, pool=pool)
     if progress is not None:
         results = progress(results, len(cases))
     return list(results)
@@ -345,34 +350,64 @@ def _sweep_results() -> tuple[theorems.Result, ...]:
     return tuple(r for r in theorems.REGISTRY if r.quantity in ("uniform stability", "kappa"))
 
 
-def bound_sweep(grid: Grid, dps: int = 30) -> SweepResult:
+_UPPER_PAIRS = (
+    ("thm3.1/convex", "thm3.3/convex"),
+    ("thm3.1/strongly-convex", "thm3.3/strongly-convex"),
+)
+
+
+def bound_sweep(
+    grid: Grid,
+    dps: int = 30,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    pool: Executor | None = None,
+) -> SweepResult:
     """Evaluate every stability bound where its hypotheses hold; flag non-finite or <= 0.
 
     Also checks, point by point, that the Byzantine upper bound with ``kappa_SMEA`` is
-    never below the poisoning upper bound (Theorem 3.1 vs 3.3).
+    never below the poisoning upper bound (Theorem 3.1 vs 3.3).  Grid points are
+    independent: ``workers`` / ``scheduler`` spread them like :func:`run_cases`.
     """
+    from boundkit.parallel import map_ordered
+
+    parts = list(
+        map_ordered(
+            _sweep_setting,
+            list(grid.settings()),
+            dps=dps,
+            workers=workers,
+            scheduler=scheduler,
+            pool=pool,
+        )
+    )
+    return SweepResult(
+        sum(p.evaluated for p in parts),
+        sum(p.skipped for p in parts),
+        tuple(line for p in parts for line in p.problems),
+    )
+
+
+def _sweep_setting(setting: Setting, dps: int) -> SweepResult:
+    """:func:`bound_sweep` at one grid point."""
     evaluated = skipped = 0
     problems: list[str] = []
-    pairs = (
-        ("thm3.1/convex", "thm3.3/convex"),
-        ("thm3.1/strongly-convex", "thm3.3/strongly-convex"),
-    )
-    for setting in grid.settings():
-        params = setting.as_dict()
-        values: dict[str, mpmath.mpf] = {}
-        for result in _sweep_results():
-            if theorems.violated_hypotheses(result, params):
-                skipped += 1
-                continue
-            value = theorems.evaluate(result, params, dps=dps)
-            values[result.id] = value
-            evaluated += 1
-            if not (mpmath.isfinite(value) and value > 0):
-                problems.append(f"{result.id} at {params}: {value}")
-        for byzantine, poisoning in pairs:
-            both = byzantine in values and poisoning in values
-            if both and values[byzantine] < values[poisoning]:
-                problems.append(f"{byzantine} < {poisoning} at {params}")
+    params = setting.as_dict()
+    values: dict[str, mpmath.mpf] = {}
+    for result in _sweep_results():
+        if theorems.violated_hypotheses(result, params):
+            skipped += 1
+            continue
+        value = theorems.evaluate(result, params, dps=dps)
+        values[result.id] = value
+        evaluated += 1
+        if not (mpmath.isfinite(value) and value > 0):
+            problems.append(f"{result.id} at {params}: {value}")
+    for byzantine, poisoning in _UPPER_PAIRS:
+        both = byzantine in values and poisoning in values
+        if both and values[byzantine] < values[poisoning]:
+            problems.append(f"{byzantine} < {poisoning} at {params}")
     return SweepResult(evaluated, skipped, tuple(problems))
 
 

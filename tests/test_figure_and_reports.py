@@ -38,6 +38,11 @@ def test_figure_command_writes_png_and_csv(tmp_path: Path) -> None:
         assert abs(poisoning - float(r["theory_poisoning_eq5_scaled"])) < 1e-12
         has_lower = 3 * int(r["f"]) >= 13
         assert (r["theory_byzantine_lower_scaled"] != "") == has_lower
+    # boundkit's d = 2 variant (B3 with the pivot on e2): defined at f = 1, and there it
+    # generalizes worse than worst-case poisoning (E[gen] from the definition)
+    first = rows[0]
+    assert first["gen_orthogonal_d2"] != ""
+    assert float(first["gen_orthogonal_d2"]) > float(first["gen_poisoning"])
 
 
 def test_figure_points_match_lemma41_scaling() -> None:
