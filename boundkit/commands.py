@@ -17,9 +17,11 @@ from boundkit import cli
 from boundkit.errors import ParameterError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Executor
 
     from boundkit.verify import Grid, Record, SweepResult
+    from proofs_check.core import CheckResult
 
 
 def _write(path: str | None, text: str) -> None:
@@ -156,10 +158,9 @@ def _verify_phases(
     caches carry over from one phase to the next); prints as it goes."""
     from boundkit import verify
 
-    proof_lines: list[str] = []
-    if not args.no_proofs:
-        proof_lines = _run_proofs(args.workers, pool)
+    proofs = None if args.no_proofs else _start_proofs(pool)  # runs beside the sweep
     sweep = verify.bound_sweep(grid, workers=args.workers, scheduler=args.scheduler, pool=pool)
+    proof_lines = [] if proofs is None else _report_proofs(proofs())
     print(
         f"bound sweep: {sweep.evaluated} evaluations finite and positive, "
         f"{len(sweep.problems)} problems, {sweep.skipped} outside hypotheses"
@@ -188,13 +189,20 @@ def _construction_names(requested: list[str] | None) -> tuple[str, ...] | None:
     return tuple(requested)
 
 
-def _run_proofs(workers: int = 1, pool: Executor | None = None) -> list[str]:
-    """Run the symbolic checks of :mod:`proofs_check` (spread over ``workers`` processes,
-    or ``pool``); print and return their lines (a failed one starts with ``FAIL``)."""
-    from boundkit.parallel import map_ordered
+def _start_proofs(pool: Executor | None) -> Callable[[], list[CheckResult]]:
+    """Start the symbolic checks of :mod:`proofs_check` on ``pool`` (now, in the
+    background) or serially; the returned function gives their results in order."""
     from proofs_check.checks import CHECKS, run_check_at
 
-    results = list(map_ordered(run_check_at, range(len(CHECKS)), workers=workers, pool=pool))
+    if pool is None:
+        results = [run_check_at(i) for i in range(len(CHECKS))]
+        return lambda: results
+    futures = [pool.submit(run_check_at, i) for i in range(len(CHECKS))]
+    return lambda: [future.result() for future in futures]
+
+
+def _report_proofs(results: list[CheckResult]) -> list[str]:
+    """Print the proof checks' summary; their lines (a failed one starts with ``FAIL``)."""
     lines = [f"{'PASS' if r.passed else 'FAIL'}  {r.name}: {r.compared}" for r in results]
     failures = sum(not r.passed for r in results)
     print(f"proof checks: {len(results) - failures}/{len(results)} passed")

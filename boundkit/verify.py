@@ -330,10 +330,25 @@ def run_cases(
     """
     from boundkit.parallel import map_ordered
 
-    results = map_ordered(run_case, cases, dps=dps, workers=workers, scheduler=scheduler, pool=pool)
+    groups = [
+        tuple(group)
+        for _, group in itertools.groupby(
+            cases, key=lambda c: (c.setting.n, c.setting.f, c.setting.m)
+        )
+    ]
+    batches = map_ordered(
+        _run_group, groups, dps=dps, workers=workers, scheduler=scheduler, pool=pool
+    )
+    results: Iterable[Record] = (record for batch in batches for record in batch)
     if progress is not None:
         results = progress(results, len(cases))
     return list(results)
+
+
+def _run_group(cases: Sequence[Case], dps: int) -> list[Record]:
+    """The cases sharing one ``(n, f, m)``, in one worker: what they share (exact
+    suprema and attacks, cached per ``(n, f, m)``) is computed once."""
+    return [run_case(case, dps=dps) for case in cases]
 
 
 # --------------------------------------------------------------------------- bound sweep
