@@ -1,4 +1,5 @@
-"""Command line: ``python -m boundkit {verify,table,simulate,rates,figure,report}``.
+"""Command line: ``python -m boundkit COMMAND`` (verify, table, simulate, rates, figure,
+report, kappa, attack-search).
 
 Every parameter is validated at the edge; a bad one gives a single line
 ``boundkit: error: <parameter>: must satisfy <rule> (got <value>)`` and exit status 2.
