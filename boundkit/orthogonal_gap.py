@@ -48,6 +48,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -103,6 +104,14 @@ class OrthogonalSupremum:
         return self.kept.byzantine * self.pushed / self.h
 
 
+def top_eigenvalue(a11: Any, a22: Any, off_squared: Any, sqrt: Callable[[Any], Any]) -> Any:
+    """``lambda_max`` of the symmetric ``[[a11, a12], [a12, a22]]`` with ``a12^2 =
+    off_squared``, in the number type of ``sqrt`` (``numpy.sqrt`` on arrays,
+    ``mpmath.sqrt``, ``sympy.sqrt``)."""
+    half = (a11 - a22) / 2
+    return (a11 + a22) / 2 + sqrt(half * half + off_squared)
+
+
 def count_matrix(caps: Sequence[int], total: int) -> np.ndarray:
     """Every count vector ``(c_i)`` with ``0 <= c_i <= caps[i]`` and ``sum c_i = total``,
     one per row: the two largest groups vectorised, the small ones (the changed worker)
@@ -140,8 +149,7 @@ class _Screen:
     b: np.ndarray
 
     def lambdas(self, u: float) -> np.ndarray:
-        half = (self.a - self.c * u) / 2
-        return (self.a + self.c * u) / 2 + np.sqrt(half * half + self.b * u)
+        return top_eigenvalue(self.a, self.c * u, self.b * u, np.sqrt)
 
     def keeps_all(self, u: float, f: int) -> bool:
         """An ``f``-window is *strictly* flatter than every other (by ``1e-12``
@@ -217,8 +225,7 @@ def _closest_at(near: Sequence[Window], h: int, u: float) -> list[Window]:
 
         def lam(w: Window) -> mpmath.mpf:
             a, c, b = (mpmath.mpf(q.numerator) / q.denominator for q in w.coefficients(h))
-            half = (a - c * uu) / 2
-            return (a + c * uu) / 2 + mpmath.sqrt(half * half + b * uu)
+            return top_eigenvalue(a, c * uu, b * uu, mpmath.sqrt)
 
         values = [lam(w) for w in near]
         low = min(values)
@@ -228,14 +235,10 @@ def _closest_at(near: Sequence[Window], h: int, u: float) -> list[Window]:
     return closest
 
 
-def _rational(q: Fraction) -> sp.Rational:
-    return sp.Rational(q.numerator, q.denominator)
-
-
 def lambda_max(window: Window, h: int, u: sp.Expr) -> sp.Expr:
     """``lambda_max(Sigma_W)`` at ``u = D^2`` (over ``L^2``), exact."""
-    a, c, b = (_rational(q) for q in window.coefficients(h))
-    return (a + c * u) / 2 + sp.sqrt(((a - c * u) / 2) ** 2 + b * u)
+    a, c, b = (sp.Rational(q) for q in window.coefficients(h))
+    return top_eigenvalue(a, c * u, b * u, sp.sqrt)
 
 
 def _real_roots(a: sp.Rational, b: sp.Rational, c: sp.Rational) -> list[sp.Expr]:
@@ -256,7 +259,7 @@ def _tie_candidates(kept: Window, rival: Window, h: int) -> list[sp.Expr]:
     ``lambda_max = max(A, c u)``; two such windows with equal ``c`` tie from the later
     kink on)."""
     (af, cf, bf), (aw, cw, bw) = (
-        tuple(_rational(q) for q in w.coefficients(h)) for w in (kept, rival)
+        tuple(sp.Rational(q) for q in w.coefficients(h)) for w in (kept, rival)
     )
     dc = cw - cf
     quadratic = (dc, -dc * (af + aw) + bw - bf, dc * af * aw - bw * af + bf * aw)
@@ -301,20 +304,26 @@ def orthogonal_supremum(honest: Groups, f: int) -> OrthogonalSupremum | None:
     return OrthogonalSupremum(_tie(kept, rival, h, lo, hi), kept, rival, h)
 
 
+def changed_sample(n: int, f: int, m: int) -> Fraction:
+    """The ``e1`` value (over ``L``) the changed sample of ``S'`` moves to from ``-1``:
+    ``+1``, or ``0`` when ``m = 1`` and ``h`` is even (so that ``S'`` stays within one
+    worker of balance, as ``S`` is for odd ``h``)."""
+    return Fraction(0) if m == 1 and (n - f) % 2 == 0 else Fraction(1)
+
+
 def honest_groups(n: int, f: int, m: int, neighbour: bool) -> Groups:
     """The (B3) honest ``e1`` values over ``L`` with their counts, for ``S`` or ``S'``.
 
     ``S``: ``floor(h/2)`` at ``+1``, ``ceil(h/2)`` at ``-1``; in ``S'`` one ``-1`` worker
-    has its first sample moved to ``+1`` (it sends ``-1 + 2/m``), except for ``m = 1``
-    and even ``h``, where the sample moves to ``0`` (so ``S'`` stays within one worker of
-    balance, as ``S`` is for odd ``h``).
+    has its first sample moved to :func:`changed_sample` (it sends the mean of its
+    samples: ``-1 + 2/m`` or ``-1 + 1/m``).
     """
     h = n - f
     high, low = h // 2, h - h // 2
     groups: dict[Fraction, int] = {Fraction(1): high, Fraction(-1): low}
     if neighbour:
         groups[Fraction(-1)] -= 1
-        changed = Fraction(-1) + Fraction(2 if h % 2 or m > 1 else 1, m)
+        changed = (changed_sample(n, f, m) - (m - 1)) / m
         groups[changed] = groups.get(changed, 0) + 1
     return tuple(sorted((x, c) for x, c in groups.items() if c > 0))
 

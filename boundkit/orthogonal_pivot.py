@@ -29,14 +29,16 @@ precision (it is a square root of a rational, not computed in closed form here).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 import numpy as np
 
 from boundkit.aggregators import GroupedAggregate, smea_grouped
-from boundkit.orthogonal_gap import count_matrix, float_bracket
+from boundkit.orthogonal_gap import count_matrix, float_bracket, top_eigenvalue
 
 Point = tuple[Fraction, Fraction]
 Groups = tuple[tuple[Point, int], ...]
@@ -82,13 +84,8 @@ class _Windows:
     def lambdas(self, d: float, rows: np.ndarray | None = None) -> np.ndarray:
         """``lambda_max`` of every window (or of ``rows``) with ``j`` copies of ``(0, d)``."""
         idx = slice(None) if rows is None else rows
-        h, j = self.h, self.j[idx]
-        my = self.sy[idx] + j * d
-        a11 = self.sxx[idx] / h - (self.sx[idx] / h) ** 2
-        a22 = (self.syy[idx] + j * d * d) / h - (my / h) ** 2
-        a12 = self.sxy[idx] / h - self.sx[idx] * my / h**2
-        half = (a11 - a22) / 2
-        return (a11 + a22) / 2 + np.sqrt(half * half + a12 * a12)
+        sums = (self.sx[idx], self.sy[idx], self.sxx[idx], self.syy[idx], self.sxy[idx])
+        return _window_lambda(self.h, self.j[idx], sums, d, np.sqrt)
 
     def keeps_all(self, d: float, f: int) -> bool:
         """An ``f``-window is strictly flatter (by ``1e-12`` relative) than all others."""
@@ -112,16 +109,21 @@ def _windows(honest: Groups, f: int) -> _Windows:
 
 def _lambda_mp(ws: _Windows, row: int, d: mpmath.mpf) -> mpmath.mpf:
     """``lambda_max`` of one window at high precision (its sums are small integers)."""
-    h = ws.h
-    sx, sy, sxx, syy, sxy, j = (
+    *sums, j = (
         mpmath.mpf(int(round(a[row]))) for a in (ws.sx, ws.sy, ws.sxx, ws.syy, ws.sxy, ws.j)
     )
+    return _window_lambda(ws.h, j, sums, d, mpmath.sqrt)
+
+
+def _window_lambda(h: int, j: Any, sums: Sequence[Any], d: Any, sqrt: Callable[[Any], Any]) -> Any:
+    """``lambda_max`` of a window from its honest sums ``(Sx, Sy, Sxx, Syy, Sxy)`` and
+    ``j`` copies of ``(0, d)`` (module docstring), in the number type of ``sqrt``."""
+    sx, sy, sxx, syy, sxy = sums
     my = sy + j * d
     a11 = sxx / h - (sx / h) ** 2
     a22 = (syy + j * d * d) / h - (my / h) ** 2
     a12 = sxy / h - sx * my / h**2
-    half = (a11 - a22) / 2
-    return (a11 + a22) / 2 + mpmath.sqrt(half * half + a12 * a12)
+    return top_eigenvalue(a11, a22, a12 * a12, sqrt)
 
 
 def _tie(ws: _Windows, f: int, sign: int, lo: float, hi: float, dps: int) -> mpmath.mpf:

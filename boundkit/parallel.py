@@ -27,15 +27,16 @@ def map_ordered(
 ) -> Iterator[R]:
     """Yield ``func(item, **kwargs)`` for each item, in order.
 
-    ``pool`` (from :func:`process_pool`) reuses one set of worker processes across
-    several maps, so that what a worker has cached (exact suprema, attacks) serves the
-    next map too; without it a pool of ``workers`` processes lives for this map only.
+    ``pool`` (from :func:`process_pool`, with ``workers`` processes) reuses one set of
+    worker processes across several maps, so that what a worker has cached (exact
+    suprema, attacks) serves the next map too; without it a pool of ``workers``
+    processes lives for this map only.
     """
     call = functools.partial(func, **kwargs)
     if scheduler is not None:
         yield from _dask_map(call, items, scheduler)
     elif pool is not None:
-        yield from pool.map(call, items, chunksize=_chunk(len(items), _size(pool)))
+        yield from pool.map(call, items, chunksize=_chunk(len(items), max(workers, 1)))
     elif workers <= 1:
         yield from map(call, items)
     else:
@@ -52,10 +53,6 @@ def process_pool(workers: int) -> Iterator[Executor | None]:
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield pool
-
-
-def _size(pool: Executor) -> int:
-    return getattr(pool, "_max_workers", 2)
 
 
 def _chunk(count: int, workers: int) -> int:

@@ -589,8 +589,7 @@ def violated_hypotheses(result: Result, params: Mapping[str, object]) -> list[st
     nothing is substituted; otherwise SymPy names each broken one.
     """
     compiled = _compile(result)
-    given = {k for k, v in dict(params).items() if v is not None}
-    values = _with_exact_defaults(compiled, _fraction_arguments(result, compiled, params), given)
+    _, values = _exact_arguments(result, compiled, params)
     if values is not None and all(check(*values) for check in compiled.hypotheses):
         return []
     subs = substitution(result, params)
@@ -635,16 +634,19 @@ def evaluate(result: Result | str, params: Mapping[str, object], dps: int = 50) 
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 15:
         raise ParameterError("dps", "an integer >= 15", dps)
     compiled = _compile(result)
-    given = {k for k, v in dict(params).items() if v is not None}
-    values = _with_exact_defaults(compiled, _fraction_arguments(result, compiled, params), given)
+    raw, values = _exact_arguments(result, compiled, params)
     if values is None or not all(check(*values) for check in compiled.hypotheses):
         check_hypotheses(result, params)  # the slow path names every broken hypothesis
     with mpmath.workdps(dps + 10):
-        args = [mpmath.mpf(v.numerator) / v.denominator for v in values]
-        defaults = {
-            i: fn(*args) for i, fn in compiled.defaults.items() if compiled.names[i] not in given
-        }
-        args = [defaults.get(i, a) for i, a in enumerate(args)]
+        args = [mpmath.mpf(v.numerator) / v.denominator for v in values or raw]
+        if values is None:  # a default that is not rational there: evaluate it in mpmath
+            given = _given(params)
+            defaults = {
+                i: fn(*args)
+                for i, fn in compiled.defaults.items()
+                if compiled.names[i] not in given
+            }
+            args = [defaults.get(i, a) for i, a in enumerate(args)]
         value = compiled.expression(*args)
     with mpmath.workdps(dps):
         return +mpmath.mpf(value)
@@ -693,6 +695,20 @@ def _compile(result: Result) -> _Compiled:
     )
     _COMPILED[id(result)] = (result, compiled)
     return compiled
+
+
+def _given(params: Mapping[str, object]) -> set[str]:
+    return {k for k, v in dict(params).items() if v is not None}
+
+
+def _exact_arguments(
+    result: Result, compiled: _Compiled, params: Mapping[str, object]
+) -> tuple[list[Fraction], list[Fraction] | None]:
+    """``(raw, values)``: the compiled arguments as Fractions (defaults as a placeholder
+    0), and the same with every default not given filled in exactly (``None`` when a
+    default is not rational there)."""
+    raw = _fraction_arguments(result, compiled, params)
+    return raw, _with_exact_defaults(compiled, raw, _given(params))
 
 
 def _with_exact_defaults(

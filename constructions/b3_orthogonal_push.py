@@ -18,7 +18,12 @@ import sympy as sp
 
 from boundkit.config import Number, Setting
 from boundkit.losses import LinearLoss
-from boundkit.orthogonal_gap import OrthogonalPush, honest_groups, orthogonal_push
+from boundkit.orthogonal_gap import (
+    OrthogonalPush,
+    changed_sample,
+    honest_groups,
+    orthogonal_push,
+)
 from boundkit.simulate import Problem
 from boundkit.symbols import L, T, gamma
 from boundkit.symbols import f as f_
@@ -73,7 +78,7 @@ class OrthogonalStrategy:
 def _layout(n: int, f: int, m: int, lip: Fraction) -> NeighbouringLayout:
     """Honest workers of :func:`boundkit.orthogonal_gap.honest_groups`, as 2-vectors."""
     h = n - f
-    sample = (lip, Fraction(0)) if m > 1 or h % 2 else (Fraction(0), Fraction(0))
+    sample = (lip * changed_sample(n, f, m), Fraction(0))
     return balanced_halves(
         h, m, high=(lip, Fraction(0)), low=(-lip, Fraction(0)), high_count=h // 2, changed=sample
     )
