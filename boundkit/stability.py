@@ -269,8 +269,13 @@ def generalization_error_lemma41(
     honest_count: int,
     *,
     dirac_values: Sequence[Any] | None = None,
+    dimension: int = 1,
 ) -> Any:
     """Expected generalization error ``E[R_H(A(S)) - R_S(A(S))]`` of Lemma 4.1.
+
+    In ``dimension`` ``d > 1`` (boundkit's variant of (B3), not in the paper) the loss is
+    ``<z, theta>`` on ``R^d``, the pivot draws ``-L`` or ``+L`` times the last basis
+    vector, and ``theta_k`` and the Dirac values are ``d``-tuples (default the origin).
 
     Setting (THEORY.md section 4): ``m = 1``, linear loss ``l(theta; z) = z theta``,
     ``h = honest_count`` honest workers; worker ``i >= 2`` has the Dirac distribution at
@@ -286,17 +291,20 @@ def generalization_error_lemma41(
     require_positive("L", L)
     if isinstance(honest_count, bool) or not isinstance(honest_count, int) or honest_count < 1:
         raise ParameterError("honest_count", "an integer >= 1", honest_count)
+    loss = LinearLoss(L, dimension)
     for name, value in (("theta_1", theta_1), ("theta_2", theta_2)):
-        if not is_finite_real(value):
+        if dimension > 1:
+            require_point(name, dimension, value)
+        elif not is_finite_real(value):
             raise ParameterError(name, "a finite real number", value)
-    others = tuple(dirac_values) if dirac_values is not None else (0,) * (honest_count - 1)
+    origin = 0 if dimension == 1 else (0,) * dimension
+    others = tuple(dirac_values) if dirac_values is not None else (origin,) * (honest_count - 1)
     if len(others) != honest_count - 1:
         raise ParameterError("dirac_values", f"{honest_count - 1} values (h - 1)", len(others))
-    loss = LinearLoss(L)
     for value in others:
         if not loss.data_domain.contains(value):
             raise ParameterError("dirac_values", "|value| <= L", value)
-    z1, z2 = -L, L
+    z1, z2 = (-L, L) if dimension == 1 else ((0,) * (dimension - 1) + (s,) for s in (-L, L))
     pivot_law = ((z1, divide(1, 2)), (z2, divide(1, 2)))
 
     def population_risk(theta: Any) -> Any:

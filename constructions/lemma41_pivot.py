@@ -122,7 +122,8 @@ class Lemma41OrthogonalResult:
     """The orthogonal (d = 2) variant of the Lemma 4.1 setting, exact (Byzantine threat).
 
     ``theta_1 = A(S1)`` (pivot sample ``-L e2``), ``theta_2 = A(S2)`` (``+L e2``);
-    ``expected_gen`` from the definition (:func:`generalization_error_orthogonal`);
+    ``expected_gen`` from the definition
+    (:func:`boundkit.stability.generalization_error_lemma41` with ``dimension=2``);
     ``stability = L ||theta_1 - theta_2||``; ``predicted = stability / (2 (n - f))``.
     ``pushed`` is the Byzantine ``D`` (just below the supremum, ``supremum_above`` just
     above it, both certified by exact SMEA: :func:`boundkit.orthogonal_pivot.pivot_push`).
@@ -183,37 +184,6 @@ def _orthogonal_problem(n: int, f: int, lip: Fraction, down: Fraction, up: Fract
     )
 
 
-def generalization_error_orthogonal(
-    theta_1: tuple[Fraction, Fraction],
-    theta_2: tuple[Fraction, Fraction],
-    lip: Fraction,
-    dirac_values: tuple[tuple[Fraction, Fraction], ...],
-) -> Fraction:
-    """``E[R_H(A(S)) - R_S(A(S))]`` from the definition (THEORY.md section 4), ``d = 2``.
-
-    ``h = len(dirac_values) + 1`` honest workers, linear loss ``<z, theta>``; worker
-    ``i >= 2`` is a Dirac at ``dirac_values[i-2]``, the pivot draws ``-L e2`` (``S1``,
-    output ``theta_1``) or ``+L e2`` (``S2``, ``theta_2``) with probability 1/2.  The Diracs
-    cancel, so this equals ``L (theta_1 - theta_2) . e2 / (2h)``.
-    """
-    loss = LinearLoss(lip, dimension=2)
-    h = len(dirac_values) + 1
-    law = (((Fraction(0), -lip), Fraction(1, 2)), ((Fraction(0), lip), Fraction(1, 2)))
-
-    def population(theta: tuple[Fraction, Fraction]) -> Fraction:
-        pivot = sum(p * loss.value(theta, z) for z, p in law)
-        return (pivot + sum(loss.value(theta, z) for z in dirac_values)) / h
-
-    def empirical(theta: tuple[Fraction, Fraction], sample: tuple[Fraction, Fraction]) -> Fraction:
-        return (loss.value(theta, sample) + sum(loss.value(theta, z) for z in dirac_values)) / h
-
-    runs = ((theta_1, law[0][0]), (theta_2, law[1][0]))
-    return sum(
-        (p * (population(t) - empirical(t, z)) for (t, z), (_, p) in zip(runs, law, strict=True)),
-        Fraction(0),
-    )
-
-
 def lemma41_orthogonal(
     n: int,
     f: int,
@@ -256,7 +226,9 @@ def lemma41_orthogonal(
     diracs = tuple(
         (lip * x, lip * y) for (x, y), c in pivot_groups(n, f, -1) if y == 0 for _ in range(c)
     )
-    gen = generalization_error_orthogonal(theta_1, theta_2, lip, diracs)
+    gen = generalization_error_lemma41(
+        theta_1, theta_2, lip, n - f, dirac_values=diracs, dimension=2
+    )
     eps = uniform_stability(LinearLoss(lip, dimension=2), theta_1, theta_2)
     setting = Setting(n=n, f=f, m=1, T=T, step_size=step_size, lipschitz=lip)
     closed = 2 * gamma * L_ * T_ * (f_ * PIVOT_PUSH + PIVOT_KEPT * L_) / (n_ - f_)
