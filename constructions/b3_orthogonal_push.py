@@ -57,22 +57,24 @@ def applies(setting: Setting) -> str | None:
 
 @dataclass(frozen=True)
 class OrthogonalStrategy:
-    """All ``f`` Byzantine workers send ``up`` when the honest ``e1``-mean they observe
-    exceeds ``threshold`` (run ``S'``), else ``down`` (run ``S``): a function of the view
-    only, like the tailored attack (App. E.2)."""
+    """All ``f`` Byzantine workers send ``up`` when the mean of the honest messages'
+    coordinate ``axis`` exceeds ``threshold``, else ``down``: a function of the view only,
+    like the tailored attack (App. E.2).  (B3) triggers on the ``e1``-mean (``S'`` is the
+    larger); the Lemma 4.1 variant on the ``e2``-mean (the pivot's side)."""
 
     threshold: Fraction
     up: tuple[Fraction, Fraction]
     down: tuple[Fraction, Fraction]
+    axis: int = 0
 
     def messages(self, view: Any) -> tuple[tuple[Any, int], ...]:
         honest = view.honest_messages
         count = sum(c for _, c in honest)
-        mean_e1 = sum(x[0] * c for x, c in honest) / count
+        mean = sum(x[self.axis] * c for x, c in honest) / count
         threshold = self.threshold
-        if isinstance(mean_e1, mpmath.mpf):
+        if isinstance(mean, mpmath.mpf):
             threshold = mpmath.mpf(threshold.numerator) / threshold.denominator
-        return ((self.up if mean_e1 > threshold else self.down, view.misbehaving_count),)
+        return ((self.up if mean > threshold else self.down, view.misbehaving_count),)
 
 
 def _layout(n: int, f: int, m: int, lip: Fraction) -> NeighbouringLayout:

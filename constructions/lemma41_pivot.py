@@ -145,25 +145,11 @@ class Lemma41OrthogonalResult:
         return self.expected_gen == self.predicted
 
 
-@dataclass(frozen=True)
-class PivotSideStrategy:
-    """All ``f`` Byzantine workers send ``(0, -down)`` when the honest ``e2`` sum they
-    observe is negative (pivot at ``-L e2``, run ``S1``), else ``(0, +up)``: a function of
-    the view only (THEORY.md section 3), like the tailored attack (App. E.2)."""
-
-    down: Fraction
-    up: Fraction
-
-    def messages(self, view: Any) -> tuple[tuple[Any, int], ...]:
-        total = sum(x[1] * c for x, c in view.honest_messages)
-        vector = (Fraction(0), -self.down) if total < 0 else (Fraction(0), self.up)
-        return ((vector, view.misbehaving_count),)
-
-
 def _orthogonal_problem(n: int, f: int, lip: Fraction, down: Fraction, up: Fraction) -> Problem:
     """:func:`boundkit.orthogonal_pivot.pivot_groups` times ``L``: ``S1`` is ``honest``."""
     from boundkit.orthogonal_pivot import pivot_groups
     from boundkit.simulate import WorkerGroup
+    from constructions.b3_orthogonal_push import OrthogonalStrategy
 
     def groups(sign: int) -> tuple[WorkerGroup, ...]:
         pivot = WorkerGroup(samples=((Fraction(0), sign * lip),), count=1, label="special")
@@ -179,7 +165,9 @@ def _orthogonal_problem(n: int, f: int, lip: Fraction, down: Fraction, up: Fract
         honest_neighbour=groups(+1),
         loss=LinearLoss(lip, dimension=2),
         misbehaving_count=f,
-        byzantine=PivotSideStrategy(down, up),
+        byzantine=OrthogonalStrategy(  # the pivot's side: e2-mean below 0 in S1
+            threshold=Fraction(0), up=(Fraction(0), up), down=(Fraction(0), -down), axis=1
+        ),
         start=(Fraction(0), Fraction(0)),
     )
 
