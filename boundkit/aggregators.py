@@ -108,6 +108,7 @@ __all__ = [
     "MAX_ENUMERATION",
     "RULES",
     "coordinate_median",
+    "covariance_exact",
     "expand_groups",
     "geometric_median",
     "krum",
@@ -668,8 +669,8 @@ def _norm2(vec: Sequence[Fraction]) -> Fraction:
 # ----------------------------------------------------------------------------- eigenvalues
 
 
-def _cov_exact(rows: Sequence[tuple[Fraction, ...]]) -> tuple[tuple[Fraction, ...], ...]:
-    """Exact ``Sigma_S`` of the given points."""
+def covariance_exact(rows: Sequence[tuple[Fraction, ...]]) -> tuple[tuple[Fraction, ...], ...]:
+    """Exact ``Sigma_S = (1/|S|) sum (x - mean)(x - mean)^T`` of the given points (Def. 2.2)."""
     k = len(rows)
     d = len(rows[0])
     mu = [sum((r[j] for r in rows), Fraction(0)) / k for j in range(d)]
@@ -973,7 +974,7 @@ def _lambda_in_kind(pts: _Points, idx: Sequence[int]) -> Number:
             return float(np.var(sub[:, 0]))
         c = sub - sub.mean(axis=0)
         return float(np.linalg.eigvalsh(c.T @ c / len(idx))[-1])
-    cov = _cov_exact([pts.fractions[i] for i in idx])
+    cov = covariance_exact([pts.fractions[i] for i in idx])
     if pts.kind == "exact":
         return _ExactLambda(cov).value()
     if pts.d == 1:
@@ -991,7 +992,7 @@ def _smea_enumerate(pts: _Points, f: int) -> tuple[tuple[int, ...], Number]:
     rows = pts.fractions
     by_cov: dict[tuple[tuple[Fraction, ...], ...], list[tuple[int, tuple[int, ...]]]] = {}
     for r, s in kept:
-        by_cov.setdefault(_cov_exact([rows[i] for i in s]), []).append((r, s))
+        by_cov.setdefault(covariance_exact([rows[i] for i in s]), []).append((r, s))
     covs = list(by_cov)
     winners = _exact_minimal(covs)
     tied = [rs for i in winners for rs in by_cov[covs[i]]]

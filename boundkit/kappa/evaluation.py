@@ -137,13 +137,6 @@ def _apply_exact(spec: RuleSpec, rows: Rows, f: int, dps: int) -> tuple[tuple[Fr
     return tuple(to_fraction(x) for x in _vector(value, d)), True
 
 
-def _covariance(points: Sequence[tuple[Fraction, ...]]) -> list[list[Fraction]]:
-    k, d = len(points), len(points[0])
-    mu = [sum((p[j] for p in points), Fraction(0)) / k for j in range(d)]
-    c = [[p[j] - mu[j] for j in range(d)] for p in points]
-    return [[sum((r[a] * r[b] for r in c), Fraction(0)) / k for b in range(d)] for a in range(d)]
-
-
 def _lambda_exact(cov: list[list[Fraction]]) -> Fraction | sp.Expr:
     """``lambda_max`` exactly: a Fraction, or the largest real root of the characteristic
     polynomial (``sympy.Poly.real_roots``: a rational or a ``CRootOf``).
@@ -210,7 +203,7 @@ def evaluate(
     with mpmath.workdps(dps):
         output, exact = _apply_exact(spec, rows, f, dps)
         points = [rows[i] for i in honest]
-        cov = _covariance(points)
+        cov = aggregators.covariance_exact(points)
         mu = [sum((p[j] for p in points), Fraction(0)) / len(points) for j in range(len(cov))]
         numerator = sum(((o - m) ** 2 for o, m in zip(output, mu, strict=True)), Fraction(0))
         trace = sum((cov[j][j] for j in range(len(cov))), Fraction(0))
