@@ -2,6 +2,6 @@
 
 import sys
 
-from boundkit.cli import main
+from boundkit.cli.main import main
 
 sys.exit(main())

@@ -92,7 +92,7 @@ def wc_byzantine_f_lt_third(
 
     about ``gamma L^2 T 4f/(n - f)`` for ``f << n``: still ``Theta(f/n)``, about twice
     THEORY's ``2fL/(n-2f) + 2nL/(m (n-f)(n-2f))`` (its ``p = h/2`` layout, kept as
-    :data:`boundkit.theorems.HALVES_GAP_BALANCED`).
+    :data:`boundkit.bounds.theorems.HALVES_GAP_BALANCED`).
 
     **Theoretical value.** Registered lower bound ``thm3.2/f-lt-n/3`` =
     ``gamma L^2 T HALVES_GAP``; upper bound Theorem 3.1(i), eq. (2) with ``kappa_SMEA``.

@@ -4,7 +4,7 @@ Not from the paper: the paper proves its Byzantine lower bound ``sqrt(f/(n-2f))`
 ``f >= n/3`` (B1) and calls ``f < n/3`` open; its one-dimensional pushes (B2) are only
 ``Theta(f/n)``.  In dimension 2 the Byzantine workers push along ``e2``, where the honest
 gradients do not vary, and reach about ``2 gamma L^2 T sqrt(f/(n-f))`` for every ``f``.
-The mathematics is in :mod:`boundkit.orthogonal_gap`; docs/theory.md, "The orthogonal push".
+The mathematics is in :mod:`boundkit.bounds.orthogonal_gap`; docs/theory.md, "The orthogonal push".
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from boundkit.config import Number, Setting
-from boundkit.losses import LinearLoss
-from boundkit.orthogonal_gap import (
+from boundkit.bounds.orthogonal_gap import (
     OrthogonalPush,
     changed_sample,
     honest_groups,
     orthogonal_push,
 )
-from boundkit.simulate import Problem
-from boundkit.symbols import L, T, gamma
-from boundkit.symbols import f as f_
-from boundkit.symbols import n as n_
+from boundkit.bounds.symbols import L, T, gamma
+from boundkit.bounds.symbols import f as f_
+from boundkit.bounds.symbols import n as n_
+from boundkit.config import Number, Setting
+from boundkit.dynamics.losses import LinearLoss
+from boundkit.dynamics.simulate import Problem
 from constructions.base import Construction, Instance
 from constructions.byzantine_push import byzantine_report, rational_below, relative_margin
 from constructions.groups import NeighbouringLayout, balanced_halves
@@ -46,7 +46,7 @@ def applies(setting: Setting) -> str | None:
     (B3) needs ``f >= 1`` and, in both runs, a push ``D > 0`` at which SMEA keeps all
     ``f`` Byzantine vectors (fails near ``f = n/3``, where a window of one honest side
     and fewer Byzantine vectors is flatter, and where ``lambda_max`` ties over a whole
-    interval, e.g. ``m = 2``: see :func:`boundkit.orthogonal_gap.orthogonal_push`).
+    interval, e.g. ``m = 2``: see :func:`boundkit.bounds.orthogonal_gap.orthogonal_push`).
     """
     if setting.f < 1:
         return "needs f >= 1 (Byzantine workers)"
@@ -78,7 +78,7 @@ class OrthogonalStrategy:
 
 
 def _layout(n: int, f: int, m: int, lip: Fraction) -> NeighbouringLayout:
-    """Honest workers of :func:`boundkit.orthogonal_gap.honest_groups`, as 2-vectors."""
+    """Honest workers of :func:`boundkit.bounds.orthogonal_gap.honest_groups`, as 2-vectors."""
     h = n - f
     sample = (lip * changed_sample(n, f, m), Fraction(0))
     return balanced_halves(
@@ -99,7 +99,7 @@ def _pushed(push: OrthogonalPush, lip: Fraction, dps: int) -> tuple[Fraction, Fr
 def build(setting: Setting, dps: int = 50) -> Instance:
     """(B3) at ``setting``: honest ``floor(h/2)`` at ``+L e1``, the others at ``-L e1``,
     one sample changed in ``S'``; Byzantine ``(0, +D_up)`` in ``S'``, ``(0, -D_down)``
-    in ``S``, each just below its supremum (:mod:`boundkit.orthogonal_gap`).
+    in ``S``, each just below its supremum (:mod:`boundkit.bounds.orthogonal_gap`).
 
     Gradients never change, so ``theta_T - theta'_T = gamma T Delta`` with ``Delta`` the
     per-step output difference: ``Delta_2 = f (D_up + D_down)/h`` (all ``f`` vectors

@@ -411,7 +411,7 @@ def rational_below(value: sp.Expr, relative_margin: Fraction, digits: int) -> Fr
 
 
 def _smea_grouped(values: Sequence[Any], counts: Sequence[int], f: int) -> Any:
-    from boundkit.aggregators import smea_grouped
+    from boundkit.rules.aggregators import smea_grouped
 
     return smea_grouped(tuple(values), tuple(counts), f)
 
@@ -520,7 +520,7 @@ def like(x: Any, reference: Any) -> Any:
 
 
 def honest_mean(view: Any) -> Any:
-    """Mean of the honest messages a :class:`boundkit.simulate.View` shows."""
+    """Mean of the honest messages a :class:`boundkit.dynamics.simulate.View` shows."""
     messages = view.honest_messages
     return sum(x * c for x, c in messages) / sum(c for _, c in messages)
 
@@ -690,10 +690,10 @@ def halves_gap_closed_form(n: int, f: int, m: int, high_count: int) -> sp.Expr |
     ``p* = (h - 2/m - sqrt(k (h - 4/m + 4/m^2)))/2``, where it equals
     ``L (1 + 2/(m h) + sqrt((h - 4/m + 4/m^2)/k))`` (reached when ``k <= p*``).
     """
-    from boundkit.symbols import L
-    from boundkit.symbols import f as f_
-    from boundkit.symbols import m as m_
-    from boundkit.symbols import n as n_
+    from boundkit.bounds.symbols import L
+    from boundkit.bounds.symbols import f as f_
+    from boundkit.bounds.symbols import m as m_
+    from boundkit.bounds.symbols import n as n_
 
     k = n - 2 * f
     if high_count < k - 1:
@@ -813,10 +813,10 @@ def halves_option(
 
 
 def _formula_subs(n: int, f: int, m: int, lip: Fraction) -> dict[sp.Symbol, sp.Expr]:
-    from boundkit.symbols import L
-    from boundkit.symbols import f as f_
-    from boundkit.symbols import m as m_
-    from boundkit.symbols import n as n_
+    from boundkit.bounds.symbols import L
+    from boundkit.bounds.symbols import f as f_
+    from boundkit.bounds.symbols import m as m_
+    from boundkit.bounds.symbols import n as n_
 
     return {n_: n, f_: f, m_: m, L: _rat(lip)}
 
@@ -906,11 +906,11 @@ def halves_instance(setting: Any, name: str, dps: int = 50) -> Any:
     ``gap_sup`` the closed form of :func:`halves_gap_closed_form`, ``s`` the Byzantine
     copies in the selected window and ``delta_v = v_sup - v`` the margin.
     """
-    from boundkit.losses import LinearLoss
-    from boundkit.simulate import Problem
-    from boundkit.symbols import L, T, gamma
-    from boundkit.symbols import f as f_
-    from boundkit.symbols import n as n_
+    from boundkit.bounds.symbols import L, T, gamma
+    from boundkit.bounds.symbols import f as f_
+    from boundkit.bounds.symbols import n as n_
+    from boundkit.dynamics.losses import LinearLoss
+    from boundkit.dynamics.simulate import Problem
     from constructions.base import Instance
     from constructions.measure import setting_subs
 

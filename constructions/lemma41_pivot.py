@@ -9,7 +9,7 @@ worker's, ``-L`` or ``+L`` with probability 1/2: the two possible honest dataset
 * Byzantine: the tailored attack (:mod:`constructions.tailored_byzantine`) on the same data.
 
 The expected generalization error is computed from its definition
-(:func:`boundkit.stability.generalization_error_lemma41`), exactly (``Fraction``
+(:func:`boundkit.dynamics.stability.generalization_error_lemma41`), exactly (``Fraction``
 simulation), and checked against ``eps / (2 (n - f))``.  Sign: in both models ``S1``
 (pivot ``-L``) drives ``theta`` up and ``S2`` down, so ``theta_1 > theta_2`` and
 ``E[gen] = (z2 - z1)(theta_1 - theta_2)/(4 (n - f)) = L (theta_1 - theta_2)/(2 (n - f))
@@ -26,10 +26,10 @@ import mpmath
 import sympy as sp
 
 from boundkit.config import Number, Setting
+from boundkit.dynamics.losses import LinearLoss
+from boundkit.dynamics.simulate import Problem, run_pair
+from boundkit.dynamics.stability import generalization_error_lemma41, uniform_stability
 from boundkit.errors import ParameterError
-from boundkit.losses import LinearLoss
-from boundkit.simulate import Problem, run_pair
-from boundkit.stability import generalization_error_lemma41, uniform_stability
 from constructions.base import Instance
 
 
@@ -123,10 +123,10 @@ class Lemma41OrthogonalResult:
 
     ``theta_1 = A(S1)`` (pivot sample ``-L e2``), ``theta_2 = A(S2)`` (``+L e2``);
     ``expected_gen`` from the definition
-    (:func:`boundkit.stability.generalization_error_lemma41` with ``dimension=2``);
+    (:func:`boundkit.dynamics.stability.generalization_error_lemma41` with ``dimension=2``);
     ``stability = L ||theta_1 - theta_2||``; ``predicted = stability / (2 (n - f))``.
     ``pushed`` is the Byzantine ``D`` (just below the supremum, ``supremum_above`` just
-    above it, both certified by exact SMEA: :func:`boundkit.orthogonal_pivot.pivot_push`).
+    above it, both certified by exact SMEA: :func:`constructions.orthogonal_pivot.pivot_push`).
     """
 
     theta_1: tuple[Fraction, Fraction]
@@ -146,10 +146,10 @@ class Lemma41OrthogonalResult:
 
 
 def _orthogonal_problem(n: int, f: int, lip: Fraction, down: Fraction, up: Fraction) -> Problem:
-    """:func:`boundkit.orthogonal_pivot.pivot_groups` times ``L``: ``S1`` is ``honest``."""
-    from boundkit.orthogonal_pivot import pivot_groups
-    from boundkit.simulate import WorkerGroup
+    """:func:`constructions.orthogonal_pivot.pivot_groups` times ``L``: ``S1`` is ``honest``."""
+    from boundkit.dynamics.simulate import WorkerGroup
     from constructions.b3_orthogonal_push import OrthogonalStrategy
+    from constructions.orthogonal_pivot import pivot_groups
 
     def groups(sign: int) -> tuple[WorkerGroup, ...]:
         pivot = WorkerGroup(samples=((Fraction(0), sign * lip),), count=1, label="special")
@@ -188,7 +188,7 @@ def lemma41_orthogonal(
     non-pivot workers at ``-L e1``, the pivot at ``-L e2`` or ``+L e2`` (probability 1/2).
     The Byzantine workers see the honest messages and send ``(0, -+D)`` on the pivot's
     side, ``D`` just below the supremum at which SMEA keeps all ``f`` of them
-    (:func:`boundkit.orthogonal_pivot.pivot_push`, relative margin ``10**-digits``).
+    (:func:`constructions.orthogonal_pivot.pivot_push`, relative margin ``10**-digits``).
 
     Derivation.  The pivot's population term is ``0`` and the Diracs cancel, so
     ``E[gen] = (1/2) sum_k -<z_k, theta_k>/h = L (theta_1 - theta_2) . e2 / (2h)``; with
@@ -197,12 +197,12 @@ def lemma41_orthogonal(
     ``theta_1 = -theta_2 = gamma T (f D + p L)/h e2`` (``p = 1`` when SMEA keeps the pivot):
     ``eps = 2 gamma L T (f D + p L)/h``.
     """
-    from boundkit.orthogonal_pivot import pivot_groups, pivot_push
-    from boundkit.symbols import L as L_
-    from boundkit.symbols import T as T_
-    from boundkit.symbols import f as f_
-    from boundkit.symbols import gamma
-    from boundkit.symbols import n as n_
+    from boundkit.bounds.symbols import L as L_
+    from boundkit.bounds.symbols import T as T_
+    from boundkit.bounds.symbols import f as f_
+    from boundkit.bounds.symbols import gamma
+    from boundkit.bounds.symbols import n as n_
+    from constructions.orthogonal_pivot import pivot_groups, pivot_push
 
     down, up = pivot_push(n, f, -1, digits), pivot_push(n, f, 1, digits)
     if down is None or up is None:

@@ -3,13 +3,13 @@
 Shared by every construction of :mod:`constructions` (poisoning and Byzantine), like
 PEPit's examples return the computed worst case beside the theoretical value.
 
-* **GD** (deterministic): one :func:`boundkit.simulate.run_pair` at ``dps`` digits, and
+* **GD** (deterministic): one :func:`boundkit.dynamics.simulate.run_pair` at ``dps`` digits, and
   ``empirical = sup_z |l(theta_T; z) - l(theta'_T; z)|``
-  (:func:`boundkit.stability.uniform_stability`, Def. 2.4 for one pair of outputs).
+  (:func:`boundkit.dynamics.stability.uniform_stability`, Def. 2.4 for one pair of outputs).
 * **SGD**: the expectation over the coupled draws (THEORY.md section 1, Def. 2.4).  When
   the loss has a *linear witness* (below) the per-state stability is exactly
   ``L |theta_T - theta'_T|``, so ``E[stability] = L E|gap|`` and the simulator's exact
-  dynamic programme :func:`boundkit.simulate.expected_gap_exact` (states merged) gives it
+  dynamic programme :func:`boundkit.dynamics.simulate.expected_gap_exact` (states merged) gives it
   exactly; otherwise every draw path is enumerated with :func:`run_pair` and the
   per-path stability averaged with exact path probabilities.  When the state space is
   too large, a Monte Carlo estimate with its confidence interval is returned instead
@@ -38,19 +38,19 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from boundkit import theorems
+from boundkit.bounds import theorems
+from boundkit.bounds.symbols import BY_NAME
 from boundkit.config import Setting
-from boundkit.errors import ParameterError
-from boundkit.losses import LinearLoss, LinearQuadraticLoss, Loss, to_mpf
-from boundkit.simulate import (
+from boundkit.dynamics.losses import LinearLoss, LinearQuadraticLoss, Loss, to_mpf
+from boundkit.dynamics.simulate import (
     Problem,
     draw_layout,
     expected_gap_exact,
     expected_gap_monte_carlo,
     run_pair,
 )
-from boundkit.stability import uniform_stability
-from boundkit.symbols import BY_NAME
+from boundkit.dynamics.stability import uniform_stability
+from boundkit.errors import ParameterError
 from constructions.base import Instance
 
 
@@ -177,7 +177,7 @@ def _measure_gd(instance: Instance, dps: int) -> Measurement:
 
 # --------------------------------------------------------------------------- SGD, exact
 def _outcome_classes(problem: Problem) -> list[list[tuple[int, Fraction]]]:
-    """Per drawing worker (the order of :func:`boundkit.simulate.draw_layout`), one
+    """Per drawing worker (the order of :func:`boundkit.dynamics.simulate.draw_layout`), one
     representative sample index per distinct joint ``(S, S')`` sample, with its
     probability ``multiplicity / m``."""
     pairs = list(zip(problem.honest, problem.honest_neighbour, strict=True))
@@ -202,7 +202,9 @@ def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction 
     s, problem = instance.setting, instance.problem
     workers = _outcome_classes(problem)
     if len(workers) != len(draw_layout(problem)):  # the order draws[t] expects
-        raise ParameterError("problem", "drawing workers as boundkit.simulate.draw_layout lists")
+        raise ParameterError(
+            "problem", "drawing workers as boundkit.dynamics.simulate.draw_layout lists"
+        )
     per_step = list(product(*workers))
     if len(per_step) ** s.T > max_states:
         raise ParameterError("max_states", f">= {len(per_step)}**{s.T} draw paths", max_states)

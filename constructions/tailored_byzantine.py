@@ -13,13 +13,13 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from boundkit.bounds.symbols import L, T, gamma
+from boundkit.bounds.symbols import f as f_
+from boundkit.bounds.symbols import n as n_
 from boundkit.config import Number, Setting
+from boundkit.dynamics.losses import LinearLoss
+from boundkit.dynamics.simulate import Problem, WorkerGroup
 from boundkit.errors import ParameterError
-from boundkit.losses import LinearLoss
-from boundkit.simulate import Problem, WorkerGroup
-from boundkit.symbols import L, T, gamma
-from boundkit.symbols import f as f_
-from boundkit.symbols import n as n_
 from constructions.base import Construction, Instance
 from constructions.byzantine_push import (
     MARGIN,

@@ -16,8 +16,8 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from boundkit import symbols as S
-from boundkit.theorems import (
+from boundkit.bounds import symbols as S
+from boundkit.bounds.theorems import (
     SIGMA_M_SQUARED,
     Result,
     exact_value,

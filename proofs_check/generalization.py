@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from boundkit import symbols as S
-from boundkit.theorems import (
+from boundkit.bounds import symbols as S
+from boundkit.bounds.theorems import (
     KAPPA_SMEA,
     confidence_delta,
     epsilon,

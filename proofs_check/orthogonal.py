@@ -1,4 +1,4 @@
-"""Checks of the orthogonal push (B3, boundkit's own; :mod:`boundkit.orthogonal_gap`).
+"""Checks of the orthogonal push (B3, boundkit's own; :mod:`boundkit.bounds.orthogonal_gap`).
 
 Three steps of the derivation are re-done independently:
 
@@ -18,8 +18,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-from boundkit.aggregators import largest_eigenvalue_of_subset
-from boundkit.orthogonal_gap import Window, honest_groups, orthogonal_push
+from boundkit.bounds.orthogonal_gap import Window, honest_groups, orthogonal_push
+from boundkit.rules.aggregators import largest_eigenvalue_of_subset
 from proofs_check.core import CheckResult
 
 

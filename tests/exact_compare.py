@@ -1,5 +1,5 @@
 """High-precision comparisons shared by the construction tests (50 digits, tolerance
-``10**-40`` relative: the verification tolerance of ``boundkit.verify``)."""
+``10**-40`` relative: the verification tolerance of ``boundkit.checks.verify``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of boundkit.aggregators against independent brute force (exact arithmetic)."""
+"""Tests of boundkit.rules.aggregators against independent brute force (exact arithmetic)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boundkit import aggregators as agg
-from boundkit.aggregators import (
+from boundkit.errors import ParameterError
+from boundkit.rules import aggregators as agg
+from boundkit.rules.aggregators import (
     GROUPED_RULES,
     RULES,
     Aggregate,
@@ -32,7 +33,6 @@ from boundkit.aggregators import (
     smea_grouped,
     trimmed_mean,
 )
-from boundkit.errors import ParameterError
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 Point = tuple[Fraction, ...]
@@ -697,7 +697,7 @@ def test_exact_lambda_max_when_an_isolating_interval_ends_on_another_root() -> N
     """Regression: SymPy's isolating interval of one root may end on another, rational,
     root (``x^2 - 125x/144``: intervals ``(0, 0)`` and ``(0, 1)``); the exact
     ``lambda_max`` must not return the root at the end."""
-    from boundkit.aggregators import largest_eigenvalue_of_subset
+    from boundkit.rules.aggregators import largest_eigenvalue_of_subset
 
     points = [(Fraction(3, 2), Fraction(0))] * 5 + [(Fraction(0), Fraction(2))]
     assert largest_eigenvalue_of_subset(points, range(6)) == Fraction(125, 144)
@@ -708,7 +708,7 @@ def test_exact_lambda_max_when_an_isolating_interval_ends_on_another_root() -> N
 def test_exact_lambda_max_picks_the_rational_root_sharing_an_interval_end() -> None:
     """Regression: eigenvalues ``2, sqrt(2), -sqrt(2)``; SymPy isolates ``sqrt(2)`` in
     ``(1, 2)`` and ``2`` in ``(2, 2)``: the largest is ``2``, not ``sqrt(2)``."""
-    from boundkit.aggregators import _ExactLambda
+    from boundkit.rules.aggregators import _ExactLambda
 
     one, zero = Fraction(1), Fraction(0)
     cov = ((Fraction(2), zero, zero), (zero, one, one), (zero, one, -one))

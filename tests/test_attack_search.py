@@ -1,4 +1,4 @@
-"""Worst-case attack search (boundkit.attack_search; issue 7, part 3).
+"""Worst-case attack search (boundkit.labs.attack_search; issue 7, part 3).
 
 The certificate replays exactly, the search never reports less than its structured
 (B1)/(B2) starts, in 1-D it beats the (B1)/(B2) push, and at a tiny ``n`` a brute force
@@ -14,10 +14,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from boundkit import attack_search as a
-from boundkit.aggregators import smea
-from boundkit.cli import main
+from boundkit.cli.main import main
 from boundkit.errors import ParameterError
+from boundkit.labs import attack_search as a
+from boundkit.rules.aggregators import smea
 
 FAST = a.SearchSettings(restarts=2, evaluations=120, count_rounds=1, keep=2)
 

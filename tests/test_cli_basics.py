@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from boundkit import rate_table
-from boundkit.cli import main
+from boundkit.cli.main import main
+from boundkit.outputs import rate_table
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,10 +16,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundkit import theorems
+from boundkit.bounds import theorems
+from boundkit.bounds.symbols import L, f, m, n
 from boundkit.config import Setting
-from boundkit.simulate import Problem, View, run_pair
-from boundkit.symbols import L, f, m, n
+from boundkit.dynamics.simulate import Problem, View, run_pair
 from constructions import b1_byzantine_f_ge_third as b1
 from constructions import b2_byzantine_f_lt_third as b2
 from constructions import tailored_byzantine as tailored

@@ -17,10 +17,10 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from boundkit import theorems
+from boundkit.bounds import theorems
 from boundkit.config import Setting
-from boundkit.simulate import draw_layout, run_pair
-from boundkit.stability import uniform_stability
+from boundkit.dynamics.simulate import draw_layout, run_pair
+from boundkit.dynamics.stability import uniform_stability
 from constructions import p1_poisoning_gd_convex as p1
 from constructions import p2_poisoning_gd_strongly_convex as p2
 from constructions import p3_poisoning_sgd_convex as p3

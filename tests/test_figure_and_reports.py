@@ -8,8 +8,8 @@ from pathlib import Path
 import matplotlib.image
 import mpmath
 
-from boundkit.cli import main
-from boundkit.figure import FigureParameters, compute, to_csv
+from boundkit.cli.main import main
+from boundkit.outputs.figure import FigureParameters, compute, to_csv
 
 
 def test_figure_command_writes_png_and_csv(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_figure_rejects_bad_input(capsys) -> None:
 
 
 def test_rate_fit_on_the_poisoning_construction_recovers_exponent_one() -> None:
-    from boundkit import rates
+    from boundkit.checks import rates
 
     regime = next(r for r in rates.REGIMES if r.construction == "P1")
     fit = rates.fit_regime(regime, 51, rates.SeriesParameters(dps=30))

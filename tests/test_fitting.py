@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from boundkit.checks.fitting import fit_power_law
 from boundkit.errors import ParameterError
-from boundkit.fitting import fit_power_law
 
 
 @settings(max_examples=25, deadline=None)

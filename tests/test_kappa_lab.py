@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boundkit import kappa_lab, rule_check, theorems
-from boundkit.cli import main
+from boundkit.bounds import theorems
+from boundkit.cli.main import main
 from boundkit.errors import ParameterError
+from boundkit.labs import kappa_lab, rule_check
 
 SMALL = kappa_lab.Budget(sides=3, grid=5, refine=4, restarts=1, maxfev=20, candidates=2)
 F = Fraction
@@ -223,9 +224,9 @@ def test_simulate_accepts_a_callable_aggregator() -> None:
     """Problem.aggregator may be any callable (vectors, f): same run as the named rule."""
     import dataclasses
 
-    from boundkit import aggregators
     from boundkit.config import Setting
-    from boundkit.simulate import run_pair
+    from boundkit.dynamics.simulate import run_pair
+    from boundkit.rules import aggregators
     from constructions import CONSTRUCTIONS
 
     instance = CONSTRUCTIONS["B2"].build(Setting(n=7, f=2, **rule_check.BASE))
@@ -242,7 +243,7 @@ def test_simulate_accepts_a_callable_aggregator() -> None:
 
 
 def test_theorem_3_1_check_with_a_user_rule() -> None:
-    from boundkit import aggregators
+    from boundkit.rules import aggregators
 
     def my_median(vectors: object, f: int) -> object:
         return aggregators.coordinate_median(vectors, f)

@@ -1,4 +1,4 @@
-"""Loss families: gradients, constants, domains, number types (boundkit.losses)."""
+"""Loss families: gradients, constants, domains, number types (boundkit.dynamics.losses)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundkit.errors import ParameterError
-from boundkit.losses import (
+from boundkit.dynamics.losses import (
     Ball,
     Box,
     LabelledBall,
@@ -25,6 +24,7 @@ from boundkit.losses import (
     less,
     squared_norm,
 )
+from boundkit.errors import ParameterError
 
 SETTINGS = settings(max_examples=30, deadline=None)
 

@@ -1,10 +1,10 @@
 """(B3) the orthogonal push, and its Lemma 4.1 variant (boundkit's own, not from the paper).
 
-:mod:`boundkit.orthogonal_gap` (supremum of the ``e2`` push, a tie of two SMEA windows),
-:mod:`constructions.b3_orthogonal_push`, :mod:`boundkit.orthogonal_pivot` and
+:mod:`boundkit.bounds.orthogonal_gap` (supremum of the ``e2`` push, a tie of two SMEA windows),
+:mod:`constructions.b3_orthogonal_push`, :mod:`constructions.orthogonal_pivot` and
 :func:`constructions.lemma41_pivot.lemma41_orthogonal` (THEORY.md section 4).  The
 supremum is checked independently of the module's float screen by the exact aggregator
-(:func:`boundkit.aggregators.smea_grouped`, Fractions).
+(:func:`boundkit.rules.aggregators.smea_grouped`, Fractions).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundkit.aggregators import smea_grouped
+from boundkit.bounds.orthogonal_gap import OrthogonalSupremum, honest_groups, orthogonal_push
 from boundkit.config import Setting
-from boundkit.orthogonal_gap import OrthogonalSupremum, honest_groups, orthogonal_push
-from boundkit.orthogonal_pivot import keeps_all, pivot_groups, pivot_push
+from boundkit.rules.aggregators import smea_grouped
 from constructions import b3_orthogonal_push as b3
 from constructions.byzantine_push import rational_below
 from constructions.lemma41_pivot import lemma41, lemma41_orthogonal
 from constructions.measure import bounds, measure
+from constructions.orthogonal_pivot import keeps_all, pivot_groups, pivot_push
 from tests.exact_compare import DPS, TOL, as_mp, close
 
 MARGIN = Fraction(1, 10**30)  # relative distance of the probes to sqrt(u*)

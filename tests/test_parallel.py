@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from boundkit import verify
-from boundkit.verify import Grid, plan, run_cases
+from boundkit.checks import verify
+from boundkit.checks.verify import Grid, plan, run_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = Grid(ns=(5, 7), ms=(1, 2), Ts=(1, 2))  # every construction (P3 needs T > m)

@@ -1,4 +1,4 @@
-"""Robust D-GD / D-SGD simulator (boundkit.simulate) against hand-checked values."""
+"""Robust D-GD / D-SGD simulator (boundkit.dynamics.simulate) against hand-checked values."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundkit.errors import ParameterError
-from boundkit.losses import (
+from boundkit.dynamics.losses import (
     Box,
     LinearLoss,
     LinearQuadraticLoss,
     LogisticLoss,
     QuadraticLoss,
 )
-from boundkit.simulate import (
+from boundkit.dynamics.simulate import (
     NoProjection,
     Problem,
     View,
@@ -29,6 +28,7 @@ from boundkit.simulate import (
     run_pair,
     run_single,
 )
+from boundkit.errors import ParameterError
 
 SETTINGS = settings(max_examples=25, deadline=None)
 GAMMA = Fraction(1, 10)
@@ -547,7 +547,7 @@ def test_fraction_conversion_keeps_the_sign_of_mpf() -> None:
 
     import mpmath
 
-    from boundkit.simulate import _to_fraction
+    from boundkit.dynamics.simulate import _to_fraction
 
     assert _to_fraction(mpmath.mpf(-3)) == -3
     assert _to_fraction(mpmath.mpf("-0.375")) == Fr(-3, 8)

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundkit.errors import ParameterError
-from boundkit.losses import (
+from boundkit.dynamics.losses import (
     Ball,
     Box,
     LinearLoss,
@@ -25,12 +24,13 @@ from boundkit.losses import (
     QuadraticLoss,
     less,
 )
-from boundkit.simulate import Problem, WorkerGroup, run_pair
-from boundkit.stability import (
+from boundkit.dynamics.simulate import Problem, WorkerGroup, run_pair
+from boundkit.dynamics.stability import (
     generalization_error_lemma41,
     lipschitz_stability_bound,
     uniform_stability,
 )
+from boundkit.errors import ParameterError
 
 SETTINGS = settings(max_examples=25, deadline=None)
 unit = st.fractions(-1, 1, max_denominator=30)

@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundkit import theorems
+from boundkit.bounds import theorems
 from boundkit.config import Setting
 from boundkit.errors import HypothesisViolation, MissingParameter, ParameterError
 from tests.strategies import valid_params

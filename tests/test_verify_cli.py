@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from boundkit import theorems, verify
-from boundkit.cli import main
+from boundkit.bounds import theorems
+from boundkit.checks import verify
+from boundkit.cli.main import main
 
 FIELDS = {
     "theorem",

@@ -1,0 +1,55 @@
+"""Command line: ``python -m boundkit COMMAND`` (verify, table, simulate, rates, figure,
+report, kappa, attack-search).
+
+Every parameter is validated at the edge; a bad one gives a single line
+``boundkit: error: <parameter>: must satisfy <rule> (got <value>)`` and exit status 2.
+A failed check gives exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from boundkit.cli.arguments import EXIT_INTERNAL, EXIT_USAGE, _Parser
+from boundkit.errors import ParameterError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from boundkit.cli import commands
+
+    parser = _Parser(
+        prog="python -m boundkit",
+        description="Verify uniform-stability bounds of robust distributed learning under "
+        "Byzantine failures and data poisoning (Boudou et al., arXiv 2506.18020).",
+        epilog="Exit status: 0 all checks passed, 1 a check failed, 2 bad input.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for register in commands.REGISTERED:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        return int(args.handler(args))
+    except ParameterError as error:
+        print(f"boundkit: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("boundkit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - one line for users, traceback on request
+        if os.environ.get("BOUNDKIT_DEBUG"):
+            raise
+        print(
+            f"boundkit: internal error: {type(error).__name__}: {error} "
+            "(set BOUNDKIT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
