@@ -56,7 +56,7 @@ for _p in (str(HERE), str(ROOT)):
 import byzfl_loader  # noqa: E402
 import smea_speed  # noqa: E402
 
-from boundkit.rules.aggregators import smea  # noqa: E402
+from boundkit.rules import smea  # noqa: E402
 
 DIFFERS_TOL = 1e-9
 
@@ -241,7 +241,7 @@ def _steps_worker(repeats: int, steps: int) -> None:
     import mpmath
 
     from boundkit.config import Setting
-    from boundkit.dynamics.simulate import run_pair
+    from boundkit.dynamics.coupled_runs import run_pair
     from constructions import p1_poisoning_gd_convex as p1
 
     setting = Setting(n=1001, f=300, m=2, T=steps, step_size=Fraction(1, 10))

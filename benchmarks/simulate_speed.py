@@ -1,4 +1,4 @@
-"""Speed of the grouped simulator on the (P1) layout (boundkit.dynamics.simulate).
+"""Speed of the grouped simulator on the (P1) layout (boundkit.dynamics.coupled_runs and friends).
 
 Target: robust D-GD with 4 worker groups (pivot-special 1, pivot-rest n - 2f - 1, A f,
 B f), linear loss, SMEA, n = 1,001, 10,000 steps at 50 digits: under 10 s, ideally under
@@ -20,8 +20,9 @@ from fractions import Fraction
 
 import mpmath
 
+from boundkit.dynamics.coupled_runs import run_pair
 from boundkit.dynamics.losses import LinearLoss, QuadraticLoss
-from boundkit.dynamics.simulate import Problem, WorkerGroup, run_pair
+from boundkit.dynamics.problem import Problem, WorkerGroup
 
 
 def p1_problem(n: int, f: int, m: int, quadratic: bool = False) -> Problem:

@@ -25,7 +25,7 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from boundkit.rules.aggregators import smea, smea_grouped  # noqa: E402
+from boundkit.rules import smea, smea_grouped  # noqa: E402
 
 
 def _timed(call: Callable[[], object], repeats: int) -> tuple[list[float], object]:

@@ -3,7 +3,7 @@
 A :class:`Setting` holds the numbers a bound or a construction is evaluated at.  Its
 constructor enforces the rules every result shares (``0 <= f < n/2``, ``m >= 1``,
 ``step_size > 0``, finiteness); the hypotheses specific to one theorem (``gamma <=
-2/beta``, ``f >= n/3``, ...) are checked by the registry in :mod:`boundkit.bounds.theorems`.
+2/beta``, ``f >= n/3``, ...) are checked by the registry in :mod:`boundkit.bounds`.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ import mpmath
 
 from boundkit.config import Number, Setting
 from constructions.base import Construction, Instance
-from constructions.byzantine_push import byzantine_report, halves_instance
-from constructions.measure import hypotheses_reason, run_example
+from constructions.halves_attack import halves_instance
+from constructions.measure import byzantine_report, hypotheses_reason, run_example
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "thm3.2/f-ge-n/3"
@@ -34,10 +34,10 @@ def applies(setting: Setting) -> str | None:
 
 def build(setting: Setting, dps: int = 50) -> Instance:
     """(B1): two honest groups at ``+L`` / ``-L``, the ``+L`` side of the best size ``p``
-    (:func:`constructions.byzantine_push.halves_attack`); the Byzantines push ``S'`` up
+    (:func:`constructions.halves_attack.halves_attack`); the Byzantines push ``S'`` up
     just below the supremum.
 
-    See :func:`constructions.byzantine_push.halves_instance`; the window SMEA selects in
+    See :func:`constructions.halves_attack.halves_instance`; the window SMEA selects in
     ``S'`` holds the ``f`` Byzantine copies and the ``n - 2f`` largest honest messages
     (on every ``n <= 41``, ``m in {1, 2, 3, 5}``: ``n - 2f`` workers at ``+L``, or, when
     ``p = n - 2f - 1``, ``n - 2f - 1`` of them and the changed worker).

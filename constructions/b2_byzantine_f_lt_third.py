@@ -11,8 +11,8 @@ import mpmath
 
 from boundkit.config import Number, Setting
 from constructions.base import Construction, Instance
-from constructions.byzantine_push import byzantine_report, halves_instance
-from constructions.measure import hypotheses_reason, run_example
+from constructions.halves_attack import halves_instance
+from constructions.measure import byzantine_report, hypotheses_reason, run_example
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "thm3.2/f-lt-n/3"
@@ -34,10 +34,10 @@ def applies(setting: Setting) -> str | None:
 
 def build(setting: Setting, dps: int = 50) -> Instance:
     """(B2): two honest groups at ``+L`` / ``-L``, the ``+L`` side of the best size ``p``
-    (:func:`constructions.byzantine_push.halves_attack`); in ``S'`` SMEA keeps the ``f``
+    (:func:`constructions.halves_attack.halves_attack`); in ``S'`` SMEA keeps the ``f``
     Byzantine copies and the ``n - 2f`` largest honest messages.
 
-    See :func:`constructions.byzantine_push.halves_instance`.
+    See :func:`constructions.halves_attack.halves_instance`.
     """
     return halves_instance(setting, "B2", dps)
 
@@ -83,7 +83,7 @@ def wc_byzantine_f_lt_third(
     ``k`` largest honest messages ``P``, bound by the honest window: the output tends to
     ``mu_P + sqrt(f (h var_H - k var_P)/(h k))``, and ``mu_S = L (2p - h)/h``.  At
     ``p = k - 1`` (``P``: ``k - 1`` workers at ``+L`` and ``a``; ``mu_S = L (k - f - 2)/h``;
-    :func:`constructions.byzantine_push.halves_gap_closed_form`):
+    :func:`constructions.halves_attack.halves_gap_closed_form`):
 
     .. math:: \\varepsilon \\to \\gamma L^2 T \\left(\\frac{k - 2 + 2/m}{k}
               + \\frac{\\sqrt{f (k\\,\\Delta - 4 h (k - 1)(m - 1)^2)}}{h k m}
@@ -92,7 +92,7 @@ def wc_byzantine_f_lt_third(
 
     about ``gamma L^2 T 4f/(n - f)`` for ``f << n``: still ``Theta(f/n)``, about twice
     THEORY's ``2fL/(n-2f) + 2nL/(m (n-f)(n-2f))`` (its ``p = h/2`` layout, kept as
-    :data:`boundkit.bounds.theorems.HALVES_GAP_BALANCED`).
+    :data:`boundkit.bounds.halves_gap.HALVES_GAP_BALANCED`).
 
     **Theoretical value.** Registered lower bound ``thm3.2/f-lt-n/3`` =
     ``gamma L^2 T HALVES_GAP``; upper bound Theorem 3.1(i), eq. (2) with ``kappa_SMEA``.

@@ -27,11 +27,11 @@ from boundkit.bounds.symbols import f as f_
 from boundkit.bounds.symbols import n as n_
 from boundkit.config import Number, Setting
 from boundkit.dynamics.losses import LinearLoss
-from boundkit.dynamics.simulate import Problem
+from boundkit.dynamics.problem import Problem
 from constructions.base import Construction, Instance
-from constructions.byzantine_push import byzantine_report, rational_below, relative_margin
 from constructions.groups import NeighbouringLayout, balanced_halves
-from constructions.measure import hypotheses_reason, run_example, setting_subs
+from constructions.measure import byzantine_report, hypotheses_reason, run_example, setting_subs
+from constructions.push_supremum import rational_below, relative_margin
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "byzantine/orthogonal-push"
@@ -88,7 +88,7 @@ def _layout(n: int, f: int, m: int, lip: Fraction) -> NeighbouringLayout:
 
 def _pushed(push: OrthogonalPush, lip: Fraction, dps: int) -> tuple[Fraction, Fraction]:
     """``(D_up, D_down)``: each supremum times ``L``, just below it (relative margin
-    :func:`constructions.byzantine_push.relative_margin`)."""
+    :func:`constructions.push_supremum.relative_margin`)."""
     scale = sp.Rational(lip.numerator, lip.denominator)
     return tuple(
         rational_below(side.pushed * scale, relative_margin(dps), dps + 5)

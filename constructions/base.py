@@ -3,7 +3,7 @@
 A construction is a plain builder: ``build(setting) -> Instance``.  The instance holds
 the two neighbouring honest datasets, the misbehaving workers (poisoned data or a
 Byzantine strategy), the loss, the start point and projection (all inside a
-:class:`boundkit.dynamics.simulate.Problem`), the algorithm to run, and the closed-form value the
+:class:`boundkit.dynamics.problem.Problem`), the algorithm to run, and the closed-form value the
 construction reaches, as a SymPy expression in :mod:`boundkit.bounds.symbols` derived by hand.
 
 :func:`measure` runs an instance with the simulator and returns the empirical value next
@@ -35,7 +35,7 @@ class Instance:
 
     name: str
     setting: Setting
-    problem: object  # boundkit.dynamics.simulate.Problem
+    problem: object  # boundkit.dynamics.problem.Problem
     algorithm: str  # "gd" | "sgd"
     closed_form: sp.Expr
     closed_form_subs: Mapping[sp.Symbol, sp.Expr]

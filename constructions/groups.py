@@ -10,7 +10,7 @@ Two layouts cover every construction:
   workers split between two values, one worker of the second half holding the sample
   that differs.
 
-Groups are :class:`boundkit.dynamics.simulate.WorkerGroup` values (identical workers share one
+Groups are :class:`boundkit.dynamics.problem.WorkerGroup` values (identical workers share one
 group with a ``count``), so the simulator's per-step cost is independent of ``n``.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boundkit.dynamics.simulate import WorkerGroup
+from boundkit.dynamics.problem import WorkerGroup
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ import mpmath
 import sympy as sp
 
 from boundkit.config import Number, Setting
+from boundkit.dynamics.coupled_runs import run_pair
 from boundkit.dynamics.losses import LinearLoss
-from boundkit.dynamics.simulate import Problem, run_pair
+from boundkit.dynamics.problem import Problem
 from boundkit.dynamics.stability import generalization_error_lemma41, uniform_stability
 from boundkit.errors import ParameterError
 from constructions.base import Instance
@@ -147,7 +148,7 @@ class Lemma41OrthogonalResult:
 
 def _orthogonal_problem(n: int, f: int, lip: Fraction, down: Fraction, up: Fraction) -> Problem:
     """:func:`constructions.orthogonal_pivot.pivot_groups` times ``L``: ``S1`` is ``honest``."""
-    from boundkit.dynamics.simulate import WorkerGroup
+    from boundkit.dynamics.problem import WorkerGroup
     from constructions.b3_orthogonal_push import OrthogonalStrategy
     from constructions.orthogonal_pivot import pivot_groups
 

@@ -3,14 +3,14 @@
 Shared by every construction of :mod:`constructions` (poisoning and Byzantine), like
 PEPit's examples return the computed worst case beside the theoretical value.
 
-* **GD** (deterministic): one :func:`boundkit.dynamics.simulate.run_pair` at ``dps`` digits, and
-  ``empirical = sup_z |l(theta_T; z) - l(theta'_T; z)|``
+* **GD** (deterministic): one :func:`boundkit.dynamics.coupled_runs.run_pair` at ``dps``
+  digits, and ``empirical = sup_z |l(theta_T; z) - l(theta'_T; z)|``
   (:func:`boundkit.dynamics.stability.uniform_stability`, Def. 2.4 for one pair of outputs).
 * **SGD**: the expectation over the coupled draws (THEORY.md section 1, Def. 2.4).  When
   the loss has a *linear witness* (below) the per-state stability is exactly
   ``L |theta_T - theta'_T|``, so ``E[stability] = L E|gap|`` and the simulator's exact
-  dynamic programme :func:`boundkit.dynamics.simulate.expected_gap_exact` (states merged) gives it
-  exactly; otherwise every draw path is enumerated with :func:`run_pair` and the
+  dynamic programme :func:`boundkit.dynamics.sgd_expectation.expected_gap_exact` (states
+  merged) gives it exactly; otherwise every draw path is enumerated with :func:`run_pair` and the
   per-path stability averaged with exact path probabilities.  When the state space is
   too large, a Monte Carlo estimate with its confidence interval is returned instead
   (``exact=False``).
@@ -38,19 +38,17 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from boundkit.bounds import theorems
+from boundkit.bounds import evaluate, get, violated_hypotheses
 from boundkit.bounds.symbols import BY_NAME
 from boundkit.config import Setting
-from boundkit.dynamics.losses import LinearLoss, LinearQuadraticLoss, Loss, to_mpf
-from boundkit.dynamics.simulate import (
-    Problem,
-    draw_layout,
-    expected_gap_exact,
-    expected_gap_monte_carlo,
-    run_pair,
-)
+from boundkit.dynamics.arithmetic import to_mpf
+from boundkit.dynamics.coupled_runs import draw_layout, run_pair
+from boundkit.dynamics.losses import LinearLoss, LinearQuadraticLoss, Loss
+from boundkit.dynamics.monte_carlo import expected_gap_monte_carlo
+from boundkit.dynamics.problem import Problem
+from boundkit.dynamics.sgd_expectation import expected_gap_exact
 from boundkit.dynamics.stability import uniform_stability
-from boundkit.errors import ParameterError
+from boundkit.errors import HypothesisViolation, ParameterError
 from constructions.base import Instance
 
 
@@ -102,7 +100,7 @@ def hypotheses_reason(setting: Setting, *result_ids: str) -> str | None:
     otherwise one line naming the first result and what it breaks."""
     params = setting.as_dict()
     for result_id in result_ids:
-        broken = theorems.violated_hypotheses(theorems.get(result_id), params)
+        broken = violated_hypotheses(get(result_id), params)
         if broken:
             return f"{result_id} needs " + "; ".join(broken)
     return None
@@ -177,7 +175,7 @@ def _measure_gd(instance: Instance, dps: int) -> Measurement:
 
 # --------------------------------------------------------------------------- SGD, exact
 def _outcome_classes(problem: Problem) -> list[list[tuple[int, Fraction]]]:
-    """Per drawing worker (the order of :func:`boundkit.dynamics.simulate.draw_layout`), one
+    """Per drawing worker (the order of :func:`boundkit.dynamics.coupled_runs.draw_layout`), one
     representative sample index per distinct joint ``(S, S')`` sample, with its
     probability ``multiplicity / m``."""
     pairs = list(zip(problem.honest, problem.honest_neighbour, strict=True))
@@ -203,7 +201,7 @@ def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction 
     workers = _outcome_classes(problem)
     if len(workers) != len(draw_layout(problem)):  # the order draws[t] expects
         raise ParameterError(
-            "problem", "drawing workers as boundkit.dynamics.simulate.draw_layout lists"
+            "problem", "drawing workers as boundkit.dynamics.coupled_runs.draw_layout lists"
         )
     per_step = list(product(*workers))
     if len(per_step) ** s.T > max_states:
@@ -353,8 +351,8 @@ def measure(
 def bounds(instance: Instance, upper_id: str, lower_id: str, dps: int = 50) -> tuple[Any, Any]:
     """The registered upper and lower bounds at the instance's own constants."""
     params: Mapping[str, object] = instance.setting.as_dict()
-    upper = theorems.evaluate(upper_id, params, dps=dps)
-    return upper, theorems.evaluate(lower_id, params, dps=dps)
+    upper = evaluate(upper_id, params, dps=dps)
+    return upper, evaluate(lower_id, params, dps=dps)
 
 
 def report(
@@ -384,6 +382,27 @@ def report(
             shown = f"[{mpmath.nstr(low, 12)}, {mpmath.nstr(high, 12)}]"
             lines.append(f"\tMonte Carlo interval ({measurement.method}): {shown}")
         return "\n".join(lines)
+
+
+def byzantine_report(
+    title: str, instance: Any, measurement: Any, upper_id: str, lower_id: str, dps: int
+) -> str:
+    """:func:`report`, or, when a registered bound's hypotheses fail
+    at this point (e.g. ``n - f even`` for odd ``h``), the same lines without that bound."""
+    try:
+        return report(title, instance, measurement, upper_id, lower_id, dps)
+    except HypothesisViolation as error:
+        with mpmath.workdps(dps):
+            return "\n".join(
+                [
+                    f"*** Construction {instance.name}: {title} ***",
+                    f"\tsetting: {instance.setting}",
+                    f"\tempirical stability ({measurement.method}):\t"
+                    f"{mpmath.nstr(measurement.empirical, 20)}",
+                    f"\tclosed form:\t\t\t\t{mpmath.nstr(measurement.closed_form, 20)}",
+                    f"\tbounds not evaluated: {error}",
+                ]
+            )
 
 
 def run_example(

@@ -20,7 +20,7 @@ the ``D`` at which SMEA (Def. 2.3) keeps all ``f`` Byzantine vectors is located 
 :mod:`boundkit.bounds.orthogonal_gap`: every window enumerated, a float64 bisection on ``D``,
 the best ``f``-window and the best window of fewer Byzantine vectors at the two ends of
 the float bracket, and their tie solved at high precision (mpmath bisection).  It is then
-*certified* by the exact aggregator (:func:`boundkit.rules.aggregators.smea_grouped`, Fractions)
+*certified* by the exact aggregator (:func:`boundkit.rules.smea_grouped`, Fractions)
 at two rationals ``below < D* < above`` with ``above / below - 1 <= 3 * 10**-digits``:
 all ``f`` kept at ``below``, not all at ``above``.  ``D*`` itself is only known to that
 precision (it is a square root of a rational, not computed in closed form here).
@@ -38,7 +38,7 @@ import mpmath
 import numpy as np
 
 from boundkit.bounds.orthogonal_gap import count_matrix, float_bracket, top_eigenvalue
-from boundkit.rules.aggregators import GroupedAggregate, smea_grouped
+from boundkit.rules import GroupedAggregate, smea_grouped
 
 Point = tuple[Fraction, Fraction]
 Groups = tuple[tuple[Point, int], ...]

@@ -13,7 +13,7 @@ import sympy as sp
 from boundkit.bounds.symbols import L, T, f, gamma, m, n
 from boundkit.config import Number, Setting
 from boundkit.dynamics.losses import LinearLoss
-from boundkit.dynamics.simulate import Problem
+from boundkit.dynamics.problem import Problem
 from constructions.base import Construction, Instance
 from constructions.groups import pivot_a_b
 from constructions.measure import hypotheses_reason, run_example, setting_subs

@@ -27,8 +27,9 @@ import sympy as sp
 
 from boundkit.bounds.symbols import L, T, f, gamma, m, n
 from boundkit.config import Number, Setting
-from boundkit.dynamics.losses import Box, LinearQuadraticLoss
-from boundkit.dynamics.simulate import Problem
+from boundkit.dynamics.domains import Box
+from boundkit.dynamics.losses import LinearQuadraticLoss
+from boundkit.dynamics.problem import Problem
 from constructions.base import Construction, Instance
 from constructions.groups import pivot_a_b
 from constructions.measure import (

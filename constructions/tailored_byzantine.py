@@ -18,25 +18,20 @@ from boundkit.bounds.symbols import f as f_
 from boundkit.bounds.symbols import n as n_
 from boundkit.config import Number, Setting
 from boundkit.dynamics.losses import LinearLoss
-from boundkit.dynamics.simulate import Problem, WorkerGroup
+from boundkit.dynamics.problem import Problem, WorkerGroup
 from boundkit.errors import ParameterError
 from constructions.base import Construction, Instance
-from constructions.byzantine_push import (
+from constructions.grouped_values import Groups, as_fraction, mean, normalise, variance
+from constructions.groups import NeighbouringLayout, constant_group, pivot_a_b, special_worker
+from constructions.measure import byzantine_report, hypotheses_reason, run_example, setting_subs
+from constructions.push_strategies import AdaptiveTwoSidedPush
+from constructions.push_supremum import (
     MARGIN,
     MARGIN_DOWN,
-    AdaptiveTwoSidedPush,
-    Groups,
     PushSupremum,
-    as_fraction,
     best_selected_push,
-    byzantine_report,
-    mean,
-    normalise,
     push_supremum,
-    variance,
 )
-from constructions.groups import NeighbouringLayout, constant_group, pivot_a_b, special_worker
-from constructions.measure import hypotheses_reason, run_example, setting_subs
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "thm3.2/f-ge-n/3"
@@ -188,7 +183,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
     ``G = sup out_S' - inf out_S`` exact (:func:`push_supremum` on both runs), ``s_up``,
     ``s_down`` the Byzantine copies in the selected windows and ``delta_v``,
     ``delta_v_down`` the gaps between the suprema and the values the strategy sends
-    (:func:`constructions.byzantine_push.best_selected_push`, the same exact routine on
+    (:func:`constructions.push_supremum.best_selected_push`, the same exact routine on
     the observed messages, so the simulated runs select the windows ``G`` is made of).
     """
     n, f, m = setting.n, setting.f, setting.m
@@ -270,7 +265,7 @@ def wc_tailored_byzantine(
     **Algorithm.** Robust D-GD with SMEA, ``theta_0 = 0``.  Algorithm 2: above the midpoint
     of the two runs' honest means all Byzantines push up, below it down, each time to
     just inside the end of the selection interval of the window that moves SMEA's
-    output most (:func:`constructions.byzantine_push.best_selected_push`, exact).  Not
+    output most (:func:`constructions.push_supremum.best_selected_push`, exact).  Not
     the farthest value SMEA still selects: further out the selected window can hold
     fewer Byzantine copies and move the output less (at ``(n, f, m) = (6, 2, 2)`` the
     downward push keeps both copies up to ``-5/2``, output ``-7/4``, and one copy up to
@@ -278,7 +273,7 @@ def wc_tailored_byzantine(
 
     **Theoretical value.** ``gamma L T (sup out_S' - inf out_S)`` exactly (closed form of
     :func:`build`).  About twice THEORY's one-sided (B1) push (balanced halves); against
-    the optimised (B1) (:func:`constructions.byzantine_push.halves_attack`) the factor is
+    the optimised (B1) (:func:`constructions.halves_attack.halves_attack`) the factor is
     between 1 (``n = 3, f = 1, m = 1``) and 2 (median 1.82 over ``f >= n/3``, ``n <= 41``,
     ``m in {1, 2, 5}``), and never below 1 there (registered ``thm3.2/f-ge-n/3``).
 

@@ -16,14 +16,14 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import (
+from boundkit.bounds import (
     SIGMA_M_SQUARED,
     Result,
     exact_value,
     get,
     violated_hypotheses,
 )
+from boundkit.bounds import symbols as S
 from proofs_check.core import (
     BRANCH_B1,
     BRANCH_B2,

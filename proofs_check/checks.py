@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
-from boundkit.bounds.theorems import get
+from boundkit.bounds import get
 from proofs_check import (
     byzantine,
     consistency,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from boundkit.bounds import KAPPA_SMEA, Result, get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import KAPPA_SMEA, Result, get
 from proofs_check.core import (
     CheckResult,
     f_pos,

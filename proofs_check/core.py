@@ -272,10 +272,10 @@ def balanced(expr: sp.Expr) -> sp.Expr:
     """``expr`` with the registered Byzantine supremum ``HalvesGap(n, f, m)`` (best honest
     split, found by the constructions) replaced by THEORY's equal-halves formula
     ``HALVES_GAP_BALANCED``: the symbolic App. C.3 checks are about that layout."""
+    from boundkit.bounds import HALVES_GAP_BALANCED, HalvesGap
     from boundkit.bounds.symbols import f as f_
     from boundkit.bounds.symbols import m as m_
     from boundkit.bounds.symbols import n as n_
-    from boundkit.bounds.theorems import HALVES_GAP_BALANCED, HalvesGap
 
     def swap(e: sp.Expr) -> sp.Expr:
         return HALVES_GAP_BALANCED.xreplace(dict(zip((n_, f_, m_), e.args, strict=True)))

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from boundkit.bounds import get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import get
 from proofs_check.core import (
     CheckResult,
     p_slack,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sympy as sp
 
+from boundkit.bounds import KAPPA_SMEA, get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import (
-    KAPPA_SMEA,
+from boundkit.bounds.symbols import (
     confidence_delta,
     epsilon,
-    get,
     loss_bound,
     theta1,
     theta2,

@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import sympy as sp
 
+from boundkit.bounds import KAPPA_LOWER, KAPPA_SMEA, get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import KAPPA_LOWER, KAPPA_SMEA, get
 from proofs_check.core import (
     BRANCH_B1,
     HONEST_MAJORITY_SUBS,

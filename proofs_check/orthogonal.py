@@ -19,7 +19,7 @@ from fractions import Fraction
 import sympy as sp
 
 from boundkit.bounds.orthogonal_gap import Window, honest_groups, orthogonal_push
-from boundkit.rules.aggregators import largest_eigenvalue_of_subset
+from boundkit.rules import largest_eigenvalue_of_subset
 from proofs_check.core import CheckResult
 
 

@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import sympy as sp
 
+from boundkit.bounds import Result, get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import Result, get
 from proofs_check.core import (
     CheckResult,
     f_pos,

@@ -13,8 +13,8 @@ import zlib
 
 import sympy as sp
 
+from boundkit.bounds import KAPPA_SMEA, Recursion, Result, get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import KAPPA_SMEA, Recursion, Result, get
 from proofs_check.core import (
     CheckResult,
     is_zero,

@@ -20,8 +20,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from boundkit.bounds import SIGMA_M_SQUARED, get
 from boundkit.bounds import symbols as S
-from boundkit.bounds.theorems import SIGMA_M_SQUARED, get
 from proofs_check import (
     CHECKS,
     Check,

@@ -33,11 +33,12 @@ push is ``f sqrt(u*)/h``: about ``L sqrt(f (k + 1)/(h k))`` per run.  In ``S`` i
 between ``L sqrt(f/(n - f))`` and ``L sqrt(f/(n - 2f))``; in ``S'`` it can fall up to about
 0.4% below ``L sqrt(f/(n - f))`` (odd ``f``, ``m = 1``: the changed worker at ``0`` flattens
 the kept window); the two runs together always reach ``e2`` gap ``>= 2 L sqrt(f/(n - f))``
-(tests/test_orthogonal_push.py, ``n in {51, 101, 201}``, every ``f < n/3``).
+(tests/constructions/test_orthogonal_push.py, ``n in {51, 101, 201}``, every ``f < n/3``).
 
 This module finds ``F`` and ``W`` (all windows enumerated, screened in float64 by
 bisection on ``u``), solves their tie exactly with SymPy and returns the supremum; the
 construction (:mod:`constructions.b3_orthogonal_push`) checks it against exact SMEA.
+The SymPy function :class:`OrthogonalGap` wraps it for the registered (B3) lower bound.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
+
+from boundkit.bounds import symbols
 
 Groups = tuple[tuple[Fraction, int], ...]
 
@@ -376,3 +379,29 @@ def orthogonal_gap(n: int, f: int, m: int) -> sp.Expr:
     """``gap`` of :func:`orthogonal_push` (``0`` where it is not defined)."""
     push = orthogonal_push(n, f, m)
     return sp.Integer(0) if push is None else push.gap
+
+
+class OrthogonalGap(sp.Function):
+    """Per-step gap of boundkit's construction (B3), over ``gamma L^2 T`` (not from the
+    paper): :func:`orthogonal_gap`.
+
+    At integer arguments it is the exact supremum (square roots of rationals: the tie of
+    two SMEA windows, closed form in this module), ``0`` where (B3) is not defined;
+    otherwise it stays unevaluated.
+    """
+
+    @classmethod
+    def eval(cls, nn: sp.Expr, ff: sp.Expr, mm: sp.Expr) -> sp.Expr | None:
+        if not all(isinstance(x, sp.Integer) for x in (nn, ff, mm)):
+            return None
+        return orthogonal_gap(int(nn), int(ff), int(mm))
+
+    @staticmethod
+    def _imp_(nn: object, ff: object, mm: object) -> object:
+        """Numeric value for ``sympy.lambdify``: the exact value at the current precision."""
+        exact = orthogonal_gap(int(nn), int(ff), int(mm))
+        return mpmath.mpf(sp.N(exact, mpmath.mp.dps + 10))
+
+
+#: boundkit's own Byzantine lower bound (B3) is gamma L^2 T times this
+ORTHOGONAL_GAP = OrthogonalGap(symbols.n, symbols.f, symbols.m)

@@ -1,107 +1,33 @@
-"""``python -m boundkit verify``: upper >= empirical >= lower, over a grid.
+"""``python -m boundkit verify``: upper >= empirical >= lower, one case at a time.
 
 For every registered construction (:mod:`constructions`) and every grid point where it is
-defined, the verifier
+defined (:func:`boundkit.checks.grid.plan`), the verifier
 
 1. builds the construction exactly and simulates it (:func:`constructions.measure.measure`),
 2. evaluates the registered upper and lower bounds at the constants the construction
-   really has (:func:`boundkit.bounds.theorems.evaluate`),
+   really has (:func:`boundkit.bounds.evaluate`),
 3. checks ``upper >= empirical >= lower`` and ``empirical == closed form`` with the relative
    tolerance ``10**-(dps - 10)`` (Monte Carlo values: the closed form must lie in the
    confidence interval and the bounds must not be contradicted by it),
 
-and, as a check of its own, the paper's central claim (Theorem 3.2 vs eq. 5): for
-``f >= n/3`` the Byzantine construction's instability exceeds the poisoning upper bound
-at the same parameters, by a ratio that grows as ``f -> n/2``.
+and records each check as a :class:`Record`.  The bound sweep is in
+:mod:`boundkit.checks.bound_sweep`, the paper's central claim in
+:mod:`boundkit.checks.central_claim`.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
 import mpmath
 
-from boundkit.bounds import theorems
+from boundkit import bounds
+from boundkit.checks.grid import SGD_EXACT_MAX_T, SGD_MAX_STATES, SGD_MONTE_CARLO_SAMPLES, Case
 from boundkit.config import Setting
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A parameter grid: every ``n`` with every valid ``f >= 1``, every ``m`` and ``T``."""
-
-    ns: tuple[int, ...]
-    ms: tuple[int, ...] = (1, 2, 5)
-    Ts: tuple[int, ...] = (1, 10, 100)
-    step_size: Fraction = Fraction(1, 10)
-    lipschitz: Fraction = Fraction(1)
-    smoothness: Fraction = Fraction(1)
-    strong_convexity: Fraction = Fraction(1, 2)
-    f_values: tuple[int, ...] | None = None  # None: every f in 1..floor((n-1)/2)
-    #: SGD constructions (exact expectation by enumeration, Monte Carlo beyond
-    #: ``SGD_MAX_STATES`` states) run at these n only ...
-    sgd_ns: tuple[int, ...] = (3, 4, 5, 6, 7, 10, 11, 20, 21)
-    #: ... and, where Monte Carlo is needed (T >= SGD_EXACT_MAX_T), at these n with the
-    #: extreme f = 1 and f = floor((n-1)/2) only: about 7 s a case at 150 samples.
-    sgd_monte_carlo_ns: tuple[int, ...] = (5, 11)
-
-    def settings(self) -> Iterator[Setting]:
-        """Grid points, ``T`` varying fastest: the points sharing ``(n, f, m)`` (and the
-        exact suprema and attacks cached for them) are neighbours, so a worker's chunk
-        of cases reuses its cache."""
-        for n, m in itertools.product(self.ns, self.ms):
-            fs = self.f_values or tuple(range(1, (n - 1) // 2 + 1))
-            for f, T in itertools.product(fs, self.Ts):
-                if 2 * f < n:
-                    yield Setting(
-                        n=n,
-                        f=f,
-                        m=m,
-                        T=T,
-                        step_size=self.step_size,
-                        lipschitz=self.lipschitz,
-                        smoothness=self.smoothness,
-                        strong_convexity=self.strong_convexity,
-                    )
-
-    def describe(self) -> str:
-        fs = "all 1..floor((n-1)/2)" if self.f_values is None else str(list(self.f_values))
-        return (
-            f"n in {list(self.ns)}, f in {fs}, m in {list(self.ms)}, T in {list(self.Ts)}, "
-            f"step_size={self.step_size}, lipschitz={self.lipschitz}, "
-            f"smoothness={self.smoothness}, strong_convexity={self.strong_convexity}; "
-            f"SGD at n in {list(self.sgd_ns)}, and for T >= {SGD_EXACT_MAX_T} (Monte Carlo, "
-            f"{SGD_MONTE_CARLO_SAMPLES} coupled pairs) at n in {list(self.sgd_monte_carlo_ns)}"
-            " with f in {1, floor((n-1)/2)}"
-        )
-
-    def includes_sgd(self, setting: Setting) -> bool:
-        """Whether an SGD construction runs at ``setting`` (see ``sgd_ns``)."""
-        if setting.T < SGD_EXACT_MAX_T or setting.m == 1:
-            return setting.n in self.sgd_ns
-        extreme = setting.f in (1, (setting.n - 1) // 2)
-        return setting.n in self.sgd_monte_carlo_ns and extreme
-
-
-#: SGD expectations are exact by enumeration up to this many reachable states
-SGD_MAX_STATES = 2000
-#: the P3 state count grows like T^2/2: from this T on the expectation is Monte Carlo
-SGD_EXACT_MAX_T = 63
-SGD_MONTE_CARLO_SAMPLES = 150
-
-DEFAULT_GRID = Grid(ns=(3, 4, 5, 6, 7, 10, 11, 20, 21, 51, 101))
-QUICK_GRID = Grid(ns=(5, 6, 11), ms=(1, 2), Ts=(1, 10))
-
-
-@dataclass(frozen=True)
-class Case:
-    """One construction at one grid point."""
-
-    construction: str
-    setting: Setting
 
 
 @dataclass(frozen=True)
@@ -155,7 +81,7 @@ def _close(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1)
 
 
-def _num(x: object, dps: int) -> str:
+def number_text(x: object, dps: int) -> str:
     if x is None:
         return ""
     if isinstance(x, Fraction):
@@ -164,7 +90,7 @@ def _num(x: object, dps: int) -> str:
 
 
 def _bound(result_id: str, setting: Setting, dps: int) -> mpmath.mpf:
-    return theorems.evaluate(result_id, setting.as_dict(), dps=dps)
+    return bounds.evaluate(result_id, setting.as_dict(), dps=dps)
 
 
 def _judge(
@@ -283,36 +209,22 @@ def _run_case(case: Case, dps: int, tolerance: mpmath.mpf | None) -> Record:
             L=str(s.lipschitz),
             beta=str(s.smoothness),
             mu=str(s.strong_convexity),
-            upper=_num(upper, dps),
-            empirical=_num(empirical, dps),
-            lower=_num(lower, dps),
-            closed_form=_num(measurement.closed_form, dps),
+            upper=number_text(upper, dps),
+            empirical=number_text(empirical, dps),
+            lower=number_text(lower, dps),
+            closed_form=number_text(measurement.closed_form, dps),
             exact=bool(measurement.exact),
             status="PASS" if passed else "FAIL",
             detail=why,
-            final=_num(measurement.final, dps),
-            final_neighbour=_num(measurement.final_neighbour, dps),
-            gap=_num(measurement.gap, dps),
-            upper_slack=_num((upper - empirical) / upper if upper else None, 6),
-            lower_slack=_num((empirical - lower) / empirical if empirical and lower else None, 6),
+            final=number_text(measurement.final, dps),
+            final_neighbour=number_text(measurement.final_neighbour, dps),
+            gap=number_text(measurement.gap, dps),
+            upper_slack=number_text((upper - empirical) / upper if upper else None, 6),
+            lower_slack=number_text(
+                (empirical - lower) / empirical if empirical and lower else None, 6
+            ),
             extras={k: str(v) for k, v in dict(instance.extras).items()},
         )
-
-
-def plan(grid: Grid, names: Sequence[str] | None = None) -> list[Case]:
-    """Every (construction, setting) pair of the grid where the construction is defined."""
-    from constructions import CONSTRUCTIONS
-
-    chosen = names or tuple(CONSTRUCTIONS)
-    cases = []
-    for setting in grid.settings():
-        for name in chosen:
-            construction = CONSTRUCTIONS[name]
-            if construction.algorithm == "sgd" and not grid.includes_sgd(setting):
-                continue
-            if construction.applies(setting) is None:
-                cases.append(Case(name, setting))
-    return cases
 
 
 def run_cases(
@@ -349,179 +261,3 @@ def _run_group(cases: Sequence[Case], dps: int) -> list[Record]:
     """The cases sharing one ``(n, f, m)``, in one worker: what they share (exact
     suprema and attacks, cached per ``(n, f, m)``) is computed once."""
     return [run_case(case, dps=dps) for case in cases]
-
-
-# --------------------------------------------------------------------------- bound sweep
-@dataclass(frozen=True)
-class SweepResult:
-    """Every registered stability bound evaluated on a grid (finite and positive)."""
-
-    evaluated: int
-    skipped: int
-    problems: tuple[str, ...]
-
-
-def _sweep_results() -> tuple[theorems.Result, ...]:
-    return tuple(r for r in theorems.REGISTRY if r.quantity in ("uniform stability", "kappa"))
-
-
-_UPPER_PAIRS = (
-    ("thm3.1/convex", "thm3.3/convex"),
-    ("thm3.1/strongly-convex", "thm3.3/strongly-convex"),
-)
-
-
-def bound_sweep(
-    grid: Grid,
-    dps: int = 30,
-    *,
-    workers: int = 1,
-    scheduler: str | None = None,
-    pool: Executor | None = None,
-) -> SweepResult:
-    """Evaluate every stability bound where its hypotheses hold; flag non-finite or <= 0.
-
-    Also checks, point by point, that the Byzantine upper bound with ``kappa_SMEA`` is
-    never below the poisoning upper bound (Theorem 3.1 vs 3.3).  Grid points are
-    independent: ``workers`` / ``scheduler`` spread them like :func:`run_cases`.
-    """
-    from boundkit.parallel import map_ordered
-
-    parts = list(
-        map_ordered(
-            _sweep_setting,
-            list(grid.settings()),
-            dps=dps,
-            workers=workers,
-            scheduler=scheduler,
-            pool=pool,
-        )
-    )
-    return SweepResult(
-        sum(p.evaluated for p in parts),
-        sum(p.skipped for p in parts),
-        tuple(line for p in parts for line in p.problems),
-    )
-
-
-def _sweep_setting(setting: Setting, dps: int) -> SweepResult:
-    """:func:`bound_sweep` at one grid point."""
-    evaluated = skipped = 0
-    problems: list[str] = []
-    params = setting.as_dict()
-    values: dict[str, mpmath.mpf] = {}
-    for result in _sweep_results():
-        if theorems.violated_hypotheses(result, params):
-            skipped += 1
-            continue
-        value = theorems.evaluate(result, params, dps=dps)
-        values[result.id] = value
-        evaluated += 1
-        if not (mpmath.isfinite(value) and value > 0):
-            problems.append(f"{result.id} at {params}: {value}")
-    for byzantine, poisoning in _UPPER_PAIRS:
-        both = byzantine in values and poisoning in values
-        if both and values[byzantine] < values[poisoning]:
-            problems.append(f"{byzantine} < {poisoning} at {params}")
-    return SweepResult(evaluated, skipped, tuple(problems))
-
-
-# --------------------------------------------------------------------------- central claim
-def central_claim(records: Sequence[Record], dps: int = 50) -> list[Record]:
-    """Theorem 3.2 vs eq. (5): Byzantine instability above the poisoning upper bound.
-
-    For each (B1) record (``f >= n/3``) compare its empirical instability with the
-    poisoning upper bound ``thm3.3/convex`` at the same ``(n, f, m, T, gamma, L)``; then, for
-    each ``(n, m, T)``, check that the ratio grows with ``f``.
-    """
-    out: list[Record] = []
-    series: dict[tuple[int, int, int, int], list[tuple[int, mpmath.mpf]]] = {}
-    with mpmath.workdps(dps):
-        for r in records:
-            if r.construction != "B1" or r.check != "bounds" or r.status == "ERROR":
-                continue
-            params = dict(
-                n=r.n,
-                f=r.f,
-                m=r.m,
-                T=r.T,
-                step_size=Fraction(r.gamma),
-                lipschitz=Fraction(r.L),
-                smoothness=Fraction(r.beta),
-            )
-            poison_upper = theorems.evaluate("thm3.3/convex", params, dps=dps)
-            ratio = mpmath.mpf(r.empirical) / poison_upper
-            series.setdefault((r.n, r.m, r.T, (r.n - r.f) % 2), []).append((r.f, ratio))
-            detail = f"ratio {mpmath.nstr(ratio, 8)}"
-            out.append(
-                _claim_record(
-                    r, "byzantine > poisoning upper", poison_upper, ratio > 1, detail, dps
-                )
-            )
-        for key, points in series.items():
-            if len(points) > 1:
-                out.append(_growth_record(key, sorted(points)))
-    return out
-
-
-def _growth_record(key: tuple[int, int, int, int], points: list[tuple[int, mpmath.mpf]]) -> Record:
-    """The ratio grows with ``f`` along one parity class of ``n - f``.
-
-    Even and odd ``n - f`` use different honest layouts (equal or unequal halves), so
-    the two classes are separate sequences as ``f -> n/2``.
-    """
-    n, m, T, parity = key
-    ratios = [p[1] for p in points]
-    grows = all(b > a for a, b in zip(ratios, ratios[1:], strict=False))
-    detail = "ratios " + ", ".join(f"f={f}:{mpmath.nstr(q, 5)}" for f, q in points)
-    return Record(
-        check="central-claim-growth",
-        theorem=f"thm3.2 vs thm3.3 (ratio grows in f, n - f {'odd' if parity else 'even'})",
-        construction="B1 / eq.5",
-        threat="both",
-        algorithm="gd",
-        convexity="convex",
-        n=n,
-        f=points[-1][0],
-        m=m,
-        T=T,
-        gamma="",
-        L="",
-        beta="",
-        mu="",
-        upper="",
-        empirical=mpmath.nstr(ratios[-1], 12),
-        lower="",
-        closed_form="",
-        exact=True,
-        status="PASS" if grows else "FAIL",
-        detail=detail,
-    )
-
-
-def _claim_record(
-    r: Record, what: str, poison_upper: mpmath.mpf, ok: bool, detail: str, dps: int
-) -> Record:
-    return Record(
-        check="central-claim",
-        theorem=f"thm3.2 {what}",
-        construction="B1 / eq.5",
-        threat="both",
-        algorithm=r.algorithm,
-        convexity=r.convexity,
-        n=r.n,
-        f=r.f,
-        m=r.m,
-        T=r.T,
-        gamma=r.gamma,
-        L=r.L,
-        beta=r.beta,
-        mu=r.mu,
-        upper=_num(poison_upper, dps),
-        empirical=r.empirical,
-        lower="",
-        closed_form=r.closed_form,
-        exact=r.exact,
-        status="PASS" if ok else "FAIL",
-        detail=detail,
-    )

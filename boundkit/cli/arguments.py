@@ -115,3 +115,15 @@ def dps_argument(parser: argparse.ArgumentParser) -> None:
         default=50,
         help="working precision in decimal digits (default 50)",
     )
+
+
+def construction_names(requested: list[str] | None) -> tuple[str, ...] | None:
+    """The ``--construction`` names, each checked against the registry (``None``: all)."""
+    if not requested:
+        return None
+    from constructions import CONSTRUCTIONS
+
+    for name in requested:
+        if name not in CONSTRUCTIONS:
+            raise ParameterError("construction", "one of " + ", ".join(CONSTRUCTIONS), name)
+    return tuple(requested)

@@ -14,12 +14,30 @@ import sys
 from collections.abc import Sequence
 
 from boundkit.cli.arguments import EXIT_INTERNAL, EXIT_USAGE, _Parser
+from boundkit.cli.attack_search import register_attack_search
+from boundkit.cli.figure import register_figure
+from boundkit.cli.kappa import register_kappa
+from boundkit.cli.rates import register_rates
+from boundkit.cli.report import register_report
+from boundkit.cli.simulate import register_simulate
+from boundkit.cli.table import register_table
+from boundkit.cli.verify import register_verify
 from boundkit.errors import ParameterError
+
+#: The subcommands, in the order of ``--help``: each adds its subparser and handler.
+REGISTERED = [
+    register_verify,
+    register_table,
+    register_simulate,
+    register_rates,
+    register_figure,
+    register_report,
+    register_kappa,
+    register_attack_search,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from boundkit.cli import commands
-
     parser = _Parser(
         prog="python -m boundkit",
         description="Verify uniform-stability bounds of robust distributed learning under "
@@ -27,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 all checks passed, 1 a check failed, 2 bad input.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for register in commands.REGISTERED:
+    for register in REGISTERED:
         register(sub)
     return parser
 

@@ -11,299 +11,36 @@ Arithmetic happens in the number type of the inputs: ``Fraction`` in gives ``Fra
 out for the rational families (linear, quadratic, linear-quadratic); ``mpf`` in gives
 ``mpf`` out.  :meth:`Loss.converted` rewrites a loss's own constants into one number type
 so that no operation mixes types (the simulator calls it once per run).
-
-The module also holds the small vocabulary the losses are stated in: finite-number
-checks, the scalar-or-tuple vector helpers, and the domains :class:`Box`, :class:`Ball`
-and :class:`LabelledBall`.  A :class:`Box` is also the Euclidean projection onto itself,
-which is how :mod:`boundkit.dynamics.simulate` uses it.
+The numbers and vector helpers the losses are stated in live in
+:mod:`boundkit.dynamics.arithmetic`, the sets in :mod:`boundkit.dynamics.domains`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any, ClassVar
 
 import mpmath
 
+from boundkit.dynamics.arithmetic import (
+    NumberConverter,
+    Vector,
+    difference,
+    divide,
+    dot,
+    exact_sqrt,
+    is_finite_real,
+    is_vector,
+    less,
+    require_dimension,
+    require_positive,
+    squared_norm,
+    to_mpf,
+)
+from boundkit.dynamics.domains import Ball, Box, LabelledBall
 from boundkit.errors import ParameterError
-
-#: a parameter or gradient: a number (dimension 1) or a tuple of numbers (dimension d)
-Vector = Any
-#: converts one input number to the arithmetic's number type
-NumberConverter = Callable[[object], Any]
-
-# --------------------------------------------------------------------------- numbers
-
-
-def is_finite_real(value: object) -> bool:
-    """True for a finite real number (int, Fraction, float, mpf, ...); False for bools."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, mpmath.mpf):
-        return bool(mpmath.isfinite(value))
-    if isinstance(value, numbers.Rational):
-        return True
-    if isinstance(value, numbers.Real):
-        try:
-            return math.isfinite(float(value))
-        except (OverflowError, TypeError, ValueError):
-            return False
-    return False
-
-
-def require_finite_real(name: str, value: object) -> None:
-    """Raise :class:`ParameterError` unless ``value`` is a finite real number."""
-    if not is_finite_real(value):
-        raise ParameterError(name, "a finite real number (no NaN, infinity or bool)", value)
-
-
-def require_positive(name: str, value: object) -> None:
-    """Raise :class:`ParameterError` unless ``value`` is a finite real number ``> 0``."""
-    require_finite_real(name, value)
-    if not value > 0:  # type: ignore[operator]
-        raise ParameterError(name, f"{name} > 0", value)
-
-
-def require_dimension(name: str, value: object) -> None:
-    """Raise :class:`ParameterError` unless ``value`` is an integer ``>= 1``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ParameterError(name, "an integer >= 1", value)
-
-
-def less(a: Any, b: Any) -> bool:
-    """``a < b``, also between an ``mpf`` and a ``Fraction`` (which ``mpmath`` refuses)."""
-    try:
-        return bool(a < b)
-    except TypeError:
-        return bool(to_mpf(a) < to_mpf(b))
-
-
-def to_mpf(u: Any) -> Any:
-    """``u`` as an ``mpf`` at the current precision (rationals divided in ``mpf``)."""
-    if isinstance(u, mpmath.mpf):
-        return u
-    if isinstance(u, numbers.Rational):
-        return mpmath.mpf(u.numerator) / u.denominator
-    return mpmath.mpf(u)
-
-
-# --------------------------------------------------------------------------- vectors
-
-
-def require_point(name: str, dimension: int, point: object) -> None:
-    """Raise :class:`ParameterError` unless ``point`` is a finite point of ``R^dimension``
-    (a number when ``dimension == 1``, a tuple of ``dimension`` numbers otherwise)."""
-    shaped = is_vector(point) == (dimension > 1) and dimension_of(point) == dimension
-    leaves = point if is_vector(point) else (point,)
-    if not shaped or not all(is_finite_real(x) for x in leaves):  # type: ignore[union-attr]
-        raise ParameterError(name, f"a finite point of dimension {dimension}", point)
-
-
-def is_vector(x: Vector) -> bool:
-    """True for a d-dimensional point (a tuple); False for a scalar (dimension 1)."""
-    return isinstance(x, tuple)
-
-
-def dot(u: Vector, v: Vector) -> Any:
-    """``<u, v>``; the plain product for scalars."""
-    if is_vector(u):
-        return sum(a * b for a, b in zip(u, v, strict=True))
-    return u * v
-
-
-def difference(theta: Vector, z: Vector) -> Vector:
-    """``theta - z`` (coordinate-wise for tuples)."""
-    if is_vector(theta):
-        return tuple(t - s for t, s in zip(theta, z, strict=True))
-    return theta - z
-
-
-def squared_norm(v: Vector) -> Any:
-    """``||v||^2`` in the number type of ``v``."""
-    return dot(v, v)
-
-
-def divide(x: Any, y: Any) -> Any:
-    """``x / y`` that keeps two integers exact (a ``Fraction``, not a float)."""
-    if isinstance(x, int) and isinstance(y, int):
-        return Fraction(x, y)
-    return x / y
-
-
-def exact_sqrt(x: Any) -> Any:
-    """``sqrt(x)``: exact for perfect squares of integers and fractions, else approximate.
-
-    ``float`` gives ``math.sqrt``; a non-square rational or an ``mpf`` gives
-    ``mpmath.sqrt`` at the current ``mpmath.mp.dps`` (an ``mpf``).
-    """
-    if isinstance(x, numbers.Rational) and not isinstance(x, bool):
-        q = Fraction(x.numerator, x.denominator)
-        if q >= 0:
-            top, bottom = math.isqrt(q.numerator), math.isqrt(q.denominator)
-            if top * top == q.numerator and bottom * bottom == q.denominator:
-                return Fraction(top, bottom) if bottom != 1 else top
-        return mpmath.sqrt(mpmath.mpf(q.numerator) / q.denominator)
-    if isinstance(x, float):
-        return math.sqrt(x)
-    return mpmath.sqrt(x)
-
-
-def euclidean_norm(v: Vector) -> Any:
-    """``||v||_2``: ``abs`` in dimension 1 (exact), :func:`exact_sqrt` of ``||v||^2`` else."""
-    if is_vector(v):
-        return exact_sqrt(squared_norm(v))
-    return abs(v)
-
-
-def dimension_of(x: Vector) -> int:
-    """1 for a scalar, ``len(x)`` for a tuple."""
-    return len(x) if is_vector(x) else 1
-
-
-def convert_nested(value: object, to_number: NumberConverter) -> Any:
-    """Apply ``to_number`` to every number of a (nested) tuple; other leaves are kept."""
-    if isinstance(value, tuple):
-        return tuple(convert_nested(item, to_number) for item in value)
-    return to_number(value)
-
-
-# --------------------------------------------------------------------------- domains
-
-Bound = Any  # a number, None (unbounded), or a tuple of those (one per coordinate)
-
-
-def _bound_at(bound: Bound, index: int) -> Any:
-    return bound[index] if isinstance(bound, tuple) else bound
-
-
-@dataclass(frozen=True)
-class Box:
-    """The closed box ``{x : lower_i <= x_i <= upper_i}``; ``None`` means unbounded.
-
-    ``lower`` and ``upper`` are numbers (the same bound on every coordinate), ``None``,
-    or tuples with one entry per coordinate.  ``Box(0, None)`` is the half-space
-    ``theta >= 0``; ``Box(None, None)`` is the whole space.
-
-    Calling a box projects onto it: the Euclidean projection onto a box clamps each
-    coordinate.  Projections onto closed convex sets are non-expansive,
-    ``||P(x) - P(y)|| <= ||x - y||`` (THEORY.md section 1), so every upper bound holds for
-    the projected algorithms too.  The bounds must be comparable with the points (the
-    simulator converts them with :meth:`converted`).
-    """
-
-    lower: Bound = None
-    upper: Bound = None
-
-    def __post_init__(self) -> None:
-        lower_vec, upper_vec = isinstance(self.lower, tuple), isinstance(self.upper, tuple)
-        if lower_vec and upper_vec and len(self.lower) != len(self.upper):
-            raise ParameterError(
-                "lower, upper", "tuples of the same length", (self.lower, self.upper)
-            )
-        size = self.dimension or 1
-        for i in range(size):
-            lo, hi = _bound_at(self.lower, i), _bound_at(self.upper, i)
-            for name, b in (("lower", lo), ("upper", hi)):
-                if b is not None:
-                    require_finite_real(name, b)
-            if lo is not None and hi is not None and less(hi, lo):
-                raise ParameterError("lower, upper", "lower <= upper", (lo, hi))
-
-    @property
-    def dimension(self) -> int | None:
-        """The number of coordinates fixed by tuple bounds, else ``None`` (any)."""
-        for b in (self.lower, self.upper):
-            if isinstance(b, tuple):
-                return len(b)
-        return None
-
-    @property
-    def is_compact(self) -> bool:
-        """True when every bound is finite (no ``None``)."""
-        size = self.dimension or 1
-        return all(
-            _bound_at(b, i) is not None for b in (self.lower, self.upper) for i in range(size)
-        )
-
-    def bounds(self, dimension: int) -> tuple[tuple[Any, Any], ...]:
-        """``((lower_1, upper_1), ..., (lower_d, upper_d))`` for ``dimension`` coordinates."""
-        if self.dimension is not None and self.dimension != dimension:
-            raise ParameterError("dimension", f"== {self.dimension} (the box's)", dimension)
-        return tuple((_bound_at(self.lower, i), _bound_at(self.upper, i)) for i in range(dimension))
-
-    def _clamp(self, x: Any, index: int) -> Any:
-        lo, hi = _bound_at(self.lower, index), _bound_at(self.upper, index)
-        if lo is not None and less(x, lo):
-            return lo
-        if hi is not None and less(hi, x):
-            return hi
-        return x
-
-    def __call__(self, theta: Vector) -> Vector:
-        """The Euclidean projection of ``theta`` onto the box (non-expansive)."""
-        if is_vector(theta):
-            return tuple(self._clamp(x, i) for i, x in enumerate(theta))
-        return self._clamp(theta, 0)
-
-    def contains(self, x: Vector) -> bool:
-        """True when ``x`` lies in the box."""
-        if self.dimension is not None and dimension_of(x) != self.dimension:
-            return False
-        return self(x) == x
-
-    def converted(self, to_number: NumberConverter) -> Box:
-        """The same box with its bounds in the number type of ``to_number``."""
-
-        def conv(b: Bound) -> Bound:
-            if isinstance(b, tuple):
-                return tuple(None if x is None else to_number(x) for x in b)
-            return None if b is None else to_number(b)
-
-        return Box(conv(self.lower), conv(self.upper))
-
-
-@dataclass(frozen=True)
-class Ball:
-    """The closed Euclidean ball ``{x in R^d : ||x|| <= radius}`` (scalars when ``d = 1``)."""
-
-    radius: Any
-    dimension: int = 1
-
-    def __post_init__(self) -> None:
-        require_positive("radius", self.radius)
-        require_dimension("dimension", self.dimension)
-
-    def contains(self, x: Vector) -> bool:
-        """True when ``x`` has the right shape and ``||x||^2 <= radius^2`` (exact)."""
-        if is_vector(x) != (self.dimension > 1) or dimension_of(x) != self.dimension:
-            return False
-        return not less(self.radius * self.radius, squared_norm(x))
-
-
-@dataclass(frozen=True)
-class LabelledBall:
-    """Labelled features ``z = (x, y)`` with ``x`` in :class:`Ball` and ``y`` in ``{-1, +1}``."""
-
-    radius: Any
-    dimension: int = 1
-
-    @property
-    def features(self) -> Ball:
-        return Ball(self.radius, self.dimension)
-
-    def contains(self, z: object) -> bool:
-        if not (isinstance(z, tuple) and len(z) == 2):
-            return False
-        x, y = z
-        return y in (-1, 1) and self.features.contains(x)
-
-
-# --------------------------------------------------------------------------- losses
 
 
 class Loss(ABC):
@@ -637,29 +374,11 @@ class LogisticLoss(Loss):
 
 
 __all__ = [
-    "Ball",
-    "Box",
-    "LabelledBall",
     "LinearLoss",
     "LinearQuadraticLoss",
     "LinearQuadraticSamples",
     "LogisticLoss",
     "Loss",
     "QuadraticLoss",
-    "convert_nested",
-    "difference",
-    "dimension_of",
-    "dot",
-    "divide",
-    "euclidean_norm",
-    "exact_sqrt",
-    "is_finite_real",
-    "is_vector",
-    "less",
-    "require_finite_real",
-    "require_point",
-    "require_positive",
     "softplus",
-    "to_mpf",
-    "squared_norm",
 ]

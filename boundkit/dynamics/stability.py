@@ -23,13 +23,7 @@ from typing import Any
 
 import mpmath
 
-from boundkit.dynamics.losses import (
-    Box,
-    LinearLoss,
-    LinearQuadraticLoss,
-    LogisticLoss,
-    Loss,
-    QuadraticLoss,
+from boundkit.dynamics.arithmetic import (
     Vector,
     difference,
     divide,
@@ -39,8 +33,16 @@ from boundkit.dynamics.losses import (
     is_vector,
     require_point,
     require_positive,
-    softplus,
     to_mpf,
+)
+from boundkit.dynamics.domains import Box
+from boundkit.dynamics.losses import (
+    LinearLoss,
+    LinearQuadraticLoss,
+    LogisticLoss,
+    Loss,
+    QuadraticLoss,
+    softplus,
 )
 from boundkit.errors import ParameterError
 

@@ -2,12 +2,13 @@
 
 Theorem 3.1 (eq. 2) bounds the uniform stability of robust D-GD/D-SGD with any
 ``(f, kappa)``-robust rule (Def. 2.2): ``eps <= 2 gamma L^2 T (1/N + sqrt(kappa))``.  For
-each rule of :data:`boundkit.labs.kappa_lab.RULES` this module takes the Byzantine
+each rule of :data:`boundkit.labs.kappa.rules.RULES` this module takes the Byzantine
 constructions (B1), (B2) and the tailored attack (:data:`constructions.CONSTRUCTIONS`),
-swaps the aggregator of their :class:`boundkit.dynamics.simulate.Problem`, measures the stability
-the attack reaches (:func:`constructions.measure.measure`), and compares it with
-``thm3.1/convex`` evaluated at ``kappa = `` the largest ratio :func:`boundkit.labs.kappa_lab.search`
-found for that rule at the same ``(n, f)`` in dimension 1 (the constructions are 1-D).
+swaps the aggregator of their :class:`boundkit.dynamics.problem.Problem`, measures the
+stability the attack reaches (:func:`constructions.measure.measure`), and compares it with
+``thm3.1/convex`` evaluated at ``kappa = `` the largest ratio
+:func:`boundkit.labs.kappa.search.search` found for that rule at the same ``(n, f)`` in
+dimension 1 (the constructions are 1-D).
 
 The empirical coefficient is only a *lower* estimate of the rule's true ``kappa``, so the
 bound evaluated with it is below the theorem's bound: a measured stability above it is a
@@ -26,9 +27,13 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from boundkit.bounds import theorems
+from boundkit import bounds
 from boundkit.config import Setting
-from boundkit.labs import kappa_lab
+from boundkit.labs.kappa.budget import table_budget
+from boundkit.labs.kappa.claims import claim_for
+from boundkit.labs.kappa.evaluation import to_fraction
+from boundkit.labs.kappa.rules import RULES, RuleFunction, RuleSpec, resolve_rule
+from boundkit.labs.kappa.search import SearchResult, search
 
 #: Constructions and the (n, f) points they are run at (m = 2, T = 5, gamma = 1/10).
 SETTINGS: dict[str, tuple[tuple[int, int], ...]] = {
@@ -66,40 +71,38 @@ def _kappa_fraction(value: mpmath.mpf, ratio: object) -> Fraction | float:
         return math.inf
     if isinstance(ratio, Fraction):
         return ratio
-    return kappa_lab.to_fraction(value)
+    return to_fraction(value)
 
 
 def _bound(setting: Setting, kappa: Fraction | float | None, dps: int) -> mpmath.mpf | float | None:
     """``thm3.1/convex`` at ``setting`` with ``kappa``, by the exact path.
 
-    :func:`boundkit.bounds.theorems.evaluate` is not used: its speed path applies the registered
+    :func:`boundkit.bounds.evaluate` is not used: its speed path applies the registered
     default ``kappa = kappa_SMEA`` even when ``kappa`` is given (found while writing this
-    module), while :func:`boundkit.bounds.theorems.exact_value` substitutes the given value.
+    module), while :func:`boundkit.bounds.exact_value` substitutes the given value.
     """
     if kappa is None:
         return None
     if kappa == math.inf:
         return math.inf
-    value = theorems.exact_value(
-        theorems.get("thm3.1/convex"), setting.with_(kappa=kappa).as_dict()
-    )
+    value = bounds.exact_value(bounds.get("thm3.1/convex"), setting.with_(kappa=kappa).as_dict())
     with mpmath.workdps(dps):
         return +mpmath.mpf(sp.N(value, dps + 10))
 
 
 def empirical_kappa(
-    rule: str | kappa_lab.RuleFunction | kappa_lab.RuleSpec,
+    rule: str | RuleFunction | RuleSpec,
     n: int,
     f: int,
     seed: int = 0,
     dps: int = 50,
-) -> kappa_lab.SearchResult:
+) -> SearchResult:
     """The 1-D search of the table (same budget and seed) at ``(n, f)``."""
-    return kappa_lab.search(rule, n, f, 1, budget=kappa_lab.table_budget(n), seed=seed, dps=dps)
+    return search(rule, n, f, 1, budget=table_budget(n), seed=seed, dps=dps)
 
 
 def check_one(
-    rule: str | kappa_lab.RuleFunction,
+    rule: str | RuleFunction,
     construction: str,
     n: int,
     f: int,
@@ -116,7 +119,7 @@ def check_one(
     from constructions import CONSTRUCTIONS
     from constructions.measure import measure
 
-    spec = kappa_lab.resolve_rule(rule)
+    spec = resolve_rule(rule)
     setting = Setting(n=n, f=f, **BASE)
     reason = CONSTRUCTIONS[construction].applies(setting) or spec.undefined_reason(n, f)
     if reason is not None:
@@ -127,7 +130,7 @@ def check_one(
     problem = dataclasses.replace(instance.problem, aggregator=spec.simulate_name or spec.func)
     measured = measure(dataclasses.replace(instance, problem=problem), dps=dps).empirical
     bound = _bound(instance.setting, kappa, dps)
-    claimed = kappa_lab.claim_for(spec.name).bound(n, f, 1)
+    claimed = claim_for(spec.name).bound(n, f, 1)
     status = "within" if bound == math.inf or measured <= bound else "EXCEEDS"
     shown = math.inf if kappa == math.inf else found.evaluation.value
     return RuleCheck(
@@ -147,7 +150,7 @@ def run_all(
     rules: Sequence[str] | None = None, *, seed: int = 0, dps: int = 50
 ) -> Iterator[RuleCheck]:
     """Every rule against every construction of :data:`SETTINGS`."""
-    for rule in rules or list(kappa_lab.RULES):
+    for rule in rules or list(RULES):
         for construction, points in SETTINGS.items():
             for n, f in points:
                 yield check_one(rule, construction, n, f, seed=seed, dps=dps)

@@ -122,8 +122,6 @@ def to_markdown(
         + head
         + "\n".join(lines)
         + "\n\n## Fitted exponents\n\n`max found = c0 + c1 x^p`, all `n` pooled "
-        "(boundkit.checks.fitting, delta-method 95% CI; the exponent range searched is [0.05, 4]).\n\n"
-        + fit_head
-        + "\n".join(_fit_line(e) for e in fits)
-        + "\n"
+        "(boundkit.checks.fitting, delta-method 95% CI; the exponent range searched is "
+        "[0.05, 4]).\n\n" + fit_head + "\n".join(_fit_line(e) for e in fits) + "\n"
     )

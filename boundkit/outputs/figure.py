@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import mpmath
 
-from boundkit.bounds import theorems
+from boundkit import bounds
 from boundkit.config import Setting
 
 
@@ -71,11 +71,11 @@ def compute_point(params: FigureParameters, f: int) -> FigurePoint:
         poisoning = lemma41(setting, "poisoning", dps=params.dps)
         byzantine = lemma41(setting, "byzantine", dps=params.dps)
         values = setting.as_dict()
-        eq5 = theorems.evaluate("thm3.3/convex", values, dps=params.dps) * scale
-        lower_bound = theorems.get("thm3.2/f-ge-n/3")
+        eq5 = bounds.evaluate("thm3.3/convex", values, dps=params.dps) * scale
+        lower_bound = bounds.get("thm3.2/f-ge-n/3")
         lower = None
-        if not theorems.violated_hypotheses(lower_bound, values):
-            lower = theorems.evaluate(lower_bound, values, dps=params.dps) * scale
+        if not bounds.violated_hypotheses(lower_bound, values):
+            lower = bounds.evaluate(lower_bound, values, dps=params.dps) * scale
         return FigurePoint(
             f,
             _to_mp(poisoning.expected_gen),

@@ -1,7 +1,7 @@
 """``reports/kappa.md``: the robustness-coefficient table and the Theorem 3.1 check.
 
-One job per ``(rule, n, f)`` runs :func:`boundkit.labs.kappa_lab.search` in dimension 1 with
-:func:`boundkit.labs.kappa_lab.table_budget` and then in every other dimension with the 1-D
+One job per ``(rule, n, f)`` runs :func:`boundkit.labs.kappa.search.search` in dimension 1 with
+:func:`boundkit.labs.kappa.budget.table_budget` and then in every other dimension with the 1-D
 result as ``prior``, so the table is what ``python -m boundkit kappa --rule R --n N --f F
 --d D`` prints for each cell (same budget, same seed).  Jobs run in order or in a process
 pool (:func:`boundkit.parallel.map_ordered`); the output does not depend on which.
@@ -17,7 +17,12 @@ from fractions import Fraction
 
 import mpmath
 
-from boundkit.labs import kappa_lab, rule_check
+from boundkit.labs import rule_check
+from boundkit.labs.kappa.budget import table_budget
+from boundkit.labs.kappa.certificate import Certificate
+from boundkit.labs.kappa.claims import claim_for, compare, universal_lower
+from boundkit.labs.kappa.rules import RULES
+from boundkit.labs.kappa.search import SearchResult, search
 from boundkit.parallel import map_ordered
 
 DIMENSIONS = (1, 2, 5)
@@ -47,12 +52,12 @@ class Cell:
     skipped: tuple[str, ...]
     screens: int
     seconds: float
-    certificate: kappa_lab.Certificate | None
+    certificate: Certificate | None
     trace_ratio: Fraction | float | None
 
 
-def _cell(rule: str, n: int, f: int, d: int, found: kappa_lab.SearchResult) -> Cell:
-    bound = kappa_lab.claim_for(rule).bound(n, f, d)
+def _cell(rule: str, n: int, f: int, d: int, found: SearchResult) -> Cell:
+    bound = claim_for(rule).bound(n, f, d)
     value = found.evaluation.value
     return Cell(
         rule,
@@ -60,7 +65,7 @@ def _cell(rule: str, n: int, f: int, d: int, found: kappa_lab.SearchResult) -> C
         f,
         d,
         value,
-        kappa_lab.compare(value, bound),
+        compare(value, bound),
         found.certificate.family,
         found.families,
         found.skipped,
@@ -74,15 +79,15 @@ def _cell(rule: str, n: int, f: int, d: int, found: kappa_lab.SearchResult) -> C
 def run_job(key: tuple[str, int, int], seed: int = 0, dps: int = 50) -> list[Cell]:
     """Every dimension of one ``(rule, n, f)``: 1-D first, reused as the prior."""
     rule, n, f = key
-    reason = kappa_lab.RULES[rule].undefined_reason(n, f)
+    reason = RULES[rule].undefined_reason(n, f)
     if reason is not None:
         none = (None, "n/a", "", (), (reason,), 0, 0.0, None, None)
         return [Cell(rule, n, f, d, *none) for d in DIMENSIONS]
-    budget = kappa_lab.table_budget(n)
-    first = kappa_lab.search(rule, n, f, 1, budget=budget, seed=seed, dps=dps)
+    budget = table_budget(n)
+    first = search(rule, n, f, 1, budget=budget, seed=seed, dps=dps)
     cells = [_cell(rule, n, f, 1, first)]
     for d in DIMENSIONS[1:]:
-        found = kappa_lab.search(rule, n, f, d, budget=budget, seed=seed, dps=dps, prior=first)
+        found = search(rule, n, f, d, budget=budget, seed=seed, dps=dps, prior=first)
         cells.append(_cell(rule, n, f, d, found))
     return cells
 
@@ -102,7 +107,7 @@ def compute(
     progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> list[Cell]:
     """Every cell of the table, in a fixed order."""
-    keys = jobs(list(rules or kappa_lab.RULES), n_max)
+    keys = jobs(list(rules or RULES), n_max)
     results = map_ordered(run_job, keys, workers=workers, seed=seed, dps=dps)
     if progress is not None:
         results = progress(results, len(keys))
@@ -151,19 +156,17 @@ def _ratio_to(cell: Cell, bound: Fraction | float | None) -> mpmath.mpf | None:
 
 def _rule_summary(cells: Sequence[Cell], rule: str) -> list[str]:
     mine = [c for c in cells if c.rule == rule and c.value is not None]
-    claim = kappa_lab.claim_for(rule)
+    claim = claim_for(rule)
     lines = [f"- claim ({claim.form}): {claim.expression if claim.expression is not None else '—'}"]
     lines.append(f"  - source: {claim.source}" + (f"; {claim.note}" if claim.note else ""))
-    best_to_lower = [
-        (c.value / kappa_lab.mpmath.mpf(c.f) * (c.n - 2 * c.f), c) for c in mine if c.f
-    ]
+    best_to_lower = [(c.value / mpmath.mpf(c.f) * (c.n - 2 * c.f), c) for c in mine if c.f]
     if best_to_lower:
         r, c = max(best_to_lower, key=lambda x: x[0])
         lines.append(
             f"- largest best/(f/(n-2f)): {_number(r)} at (n, f, d) = ({c.n}, {c.f}, {c.d})"
         )
-    lower = kappa_lab.universal_lower
-    below = [c for c in mine if c.f and kappa_lab.compare(c.value, lower(c.n, c.f)) == "within"]
+    lower = universal_lower
+    below = [c for c in mine if c.f and compare(c.value, lower(c.n, c.f)) == "within"]
     lines.append(f"- cells below the universal lower bound f/(n-2f): {len(below)}")
     to_claim = [(_ratio_to(c, claim.bound(c.n, c.f, c.d)), c) for c in mine]
     to_claim = [(r, c) for r, c in to_claim if r is not None]
@@ -237,8 +240,8 @@ def markdown(
     """The whole report."""
     rules = list(dict.fromkeys(c.rule for c in cells))
     searched = [c for c in cells if c.value is not None]
-    budget = kappa_lab.table_budget(12).describe()
-    budget_large = kappa_lab.table_budget(13).describe()
+    budget = table_budget(12).describe()
+    budget_large = table_budget(13).describe()
     per_cell = sum(c.seconds for c in searched) / max(len(searched), 1)
     lines = [
         "# Robustness coefficients: adversarial search (Def. 2.2)",
@@ -248,10 +251,10 @@ def markdown(
         f"{per_cell * 1000:.0f} ms per cell, seed fixed: regenerating gives the same table).",
         "",
         "Each cell is the largest ratio `||F(x) - mean_S||^2 / lambda_max(Sigma_S)` found for "
-        "the rule at `(n, f, d)`, evaluated exactly (`boundkit.labs.kappa_lab.evaluate`), hence a "
-        "lower bound on the rule's true kappa. `python -m boundkit kappa --rule R --n N --f F "
-        "--d D --json PATH` reproduces any cell and writes its certificate; `--replay PATH` "
-        "re-evaluates it.",
+        "the rule at `(n, f, d)`, evaluated exactly (`boundkit.labs.kappa.evaluation.evaluate`), "
+        "hence a lower bound on the rule's true kappa. `python -m boundkit kappa --rule R "
+        "--n N --f F --d D --json PATH` reproduces any cell and writes its certificate; "
+        "`--replay PATH` re-evaluates it.",
         "",
         "What was searched (letters after the value, the family of the best certificate in "
         "upper case): t two-point honest sets with one Byzantine cluster, c two Byzantine "

@@ -15,7 +15,7 @@ import mpmath
 import sympy as sp
 from tabulate import tabulate
 
-from boundkit.bounds import theorems
+from boundkit import bounds
 from boundkit.bounds.symbols import L, T, f, gamma, kappa, mu
 
 #: display symbol for N = (n - f) m, kept atomic in the printed rates
@@ -154,12 +154,12 @@ def _cell_latex(cell: RateCell) -> str:
 def _numeric(result_ids: tuple[str, ...], params: Mapping[str, object], dps: int) -> str:
     parts = []
     for rid in result_ids:
-        result = theorems.get(rid)
-        broken = theorems.violated_hypotheses(result, params)
+        result = bounds.get(rid)
+        broken = bounds.violated_hypotheses(result, params)
         if broken:
             parts.append(f"{rid}: n/a")
             continue
-        value = theorems.evaluate(result, params, dps=dps)
+        value = bounds.evaluate(result, params, dps=dps)
         parts.append(f"{rid}: {mpmath.nstr(value, 6)}")
     return "; ".join(parts)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from boundkit.checks.verify import Grid, Record, SweepResult
+from boundkit.checks.bound_sweep import SweepResult
+from boundkit.checks.grid import Grid
+from boundkit.checks.verify import Record
 from boundkit.outputs import summary
 
 

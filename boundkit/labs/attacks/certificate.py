@@ -117,7 +117,7 @@ class ExactEvaluation:
 
 
 def _smea_exact(groups: Groups, f: int) -> Vector:
-    from boundkit.rules.aggregators import smea_grouped
+    from boundkit.rules import smea_grouped
 
     values = [v for v, _ in groups]
     agg = smea_grouped(values, [c for _, c in groups], f)

@@ -19,7 +19,7 @@ _RETREATS = (Fraction(0), Fraction(1, 10**9), Fraction(1, 10**7), Fraction(1, 10
 
 def _on_grid(x: float | Fraction) -> Fraction:
     """``x`` rounded to the common grid ``1/_GRID`` (small, shared denominators keep the
-    exact eigenvalue computations of :func:`boundkit.rules.aggregators.smea_grouped` small)."""
+    exact eigenvalue computations of :func:`boundkit.rules.smea_grouped` small)."""
     return Fraction(round(Fraction(x) * _GRID), _GRID)
 
 

@@ -15,11 +15,11 @@ def _per_step(result_id: str, problem: Problem, dps: int) -> mpmath.mpf:
     (``beta = 1`` keeps ``gamma <= 2/beta``) and divided by ``L^2`` they are the per-step
     divergence bound in units of ``L``, the units of the search.
     """
-    from boundkit.bounds import theorems
+    from boundkit import bounds
 
     params = {"n": problem.n, "f": problem.f, "m": 1, "T": 1, "step_size": 1}
     params |= {"lipschitz": 1, "smoothness": 1, "strong_convexity": 0}
-    return theorems.evaluate(result_id, params, dps=dps)
+    return bounds.evaluate(result_id, params, dps=dps)
 
 
 def poisoning_per_step(problem: Problem, dps: int = 30) -> mpmath.mpf:
@@ -34,7 +34,7 @@ def byzantine_upper_per_step(problem: Problem, dps: int = 30) -> mpmath.mpf:
 
 def halves_push(problem: Problem) -> mpmath.mpf:
     """The (B1)/(B2) push (App. C.3): ``halves_gap_supremum`` at ``m = 1``, units of ``L``."""
-    from constructions.byzantine_push import halves_gap_supremum
+    from constructions.halves_attack import halves_gap_supremum
 
     return halves_gap_supremum(problem.n, problem.f, 1, 1)[1]
 

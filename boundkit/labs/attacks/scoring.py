@@ -1,5 +1,5 @@
 """Float screening: a vectorised, pessimistic SMEA on candidate layouts (module docstring
-of :mod:`boundkit.labs.attack_search`)."""
+of :mod:`boundkit.labs.attacks`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The search: float starts climbed, the best polished, rationalised and re-evaluated
-exactly; in 2-D the 1-D search competes (module docstring of :mod:`boundkit.labs.attack_search`)."""
+exactly; in 2-D the 1-D search competes (package docstring of :mod:`boundkit.labs.attacks`)."""
 
 from __future__ import annotations
 

@@ -112,7 +112,7 @@ def _random_split(f: int, rng: np.random.Generator) -> tuple[int, ...]:
 
 def _halves_candidates(problem: Problem) -> list[int]:
     """Side sizes of the two-point starts: (B1)/(B2)'s candidates and the balanced split."""
-    from constructions.byzantine_push import halves_high_counts
+    from constructions.halves_attack import halves_high_counts
 
     h = problem.h
     sizes = set(halves_high_counts(problem.n, problem.f, 1)) | {h // 2, (h + 1) // 2}
@@ -138,14 +138,12 @@ def _embed(x: Fraction, d: int, axis: int = 0) -> Vector:
 
 
 def halves_certificates(problem: Problem) -> list[Certificate]:
-    """The (B1)/(B2) attack exactly (App. C.3; :func:`constructions.byzantine_push.halves_attack`):
+    """The (B1)/(B2) attack exactly (App. C.3; :func:`constructions.halves_attack.halves_attack`):
     one-sided (run 1 rejected, as the construction does) and two-sided (run 1 pushed down
-    by :func:`~constructions.byzantine_push.best_selected_push`), embedded along ``e1``."""
-    from constructions.byzantine_push import (
-        best_selected_push,
-        halves_attack,
-        reject_value,
-    )
+    by :func:`~constructions.push_supremum.best_selected_push`), embedded along ``e1``."""
+    from constructions.halves_attack import halves_attack
+    from constructions.push_strategies import reject_value
+    from constructions.push_supremum import best_selected_push
 
     lip, d, f = problem.lipschitz, problem.d, problem.f
     attack = halves_attack(problem.n, f, 1, lip)

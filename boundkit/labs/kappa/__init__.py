@@ -1,4 +1,6 @@
-"""Robustness-coefficient lab: adversarial search for the worst ratio of Def. 2.2.
+"""Robustness-coefficient lab: adversarial search for the worst ratio of Def. 2.2, one module
+per concept.  May import checks, constructions, dynamics, rules, bounds, rank 0 and its own
+modules; its table lives in :mod:`boundkit.outputs.kappa_report`.
 
 A rule ``F`` is ``(f, kappa)``-robust (paper, Def. 2.2; Allouah et al. 2023b) when for every
 input ``x_1..x_n`` and every set ``S`` of ``n - f`` indices
@@ -30,5 +32,5 @@ Modules, each layer importing only the ones above it:
 :mod:`~boundkit.labs.kappa.search`
     The search of one cell (``search``, ``SearchResult``) and ``iter_cells``.
 
-:mod:`boundkit.labs.kappa_lab` re-exports the public names of all of them.
+Import the names from these modules (there is no facade).
 """

@@ -21,7 +21,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from boundkit.bounds import theorems
+from boundkit import bounds
 from boundkit.bounds.symbols import f as f_sym
 from boundkit.bounds.symbols import n as n_sym
 from boundkit.labs.kappa.rules import Rows, check_parameters
@@ -77,7 +77,7 @@ CLAIMS: dict[str, Claim] = {
     "smea": Claim(
         "smea",
         "lambda_max",
-        theorems.get("kappa/smea").expression,
+        bounds.get("kappa/smea").expression,
         "Allouah et al. 2023b, Prop. 5.1 (recalled; registry kappa/smea, THEORY.md s.1)",
     ),
     "mean": Claim(

@@ -5,7 +5,7 @@ Exact evaluation (:func:`evaluate`)
     values, except the geometric median in ``d > 1`` (Weiszfeld in mpmath at ``dps`` digits,
     relative tolerance :data:`GM_TOL`).  Two exact shortcuts: SMEA and the mean of inputs
     with repeated vectors go through the grouped rules (same value, see
-    :func:`boundkit.rules.aggregators.smea_grouped`), and an input supported on the first axis is
+    :func:`boundkit.rules.smea_grouped`), and an input supported on the first axis is
     evaluated in dimension 1 and padded with zeros (every built-in rule commutes with that
     embedding: coordinate-wise rules act on each axis, the others only see distances; the
     geometric median of collinear points is their median).  The numerator is then an exact
@@ -26,9 +26,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from boundkit import rules
 from boundkit.errors import ParameterError
 from boundkit.labs.kappa.rules import Rows, RuleFunction, RuleSpec, check_parameters, resolve_rule
-from boundkit.rules import aggregators
 
 #: Relative tolerance of the mpmath Weiszfeld iteration used for the exact GM evaluation.
 GM_TOL = 1e-15
@@ -127,11 +127,11 @@ def _apply_exact(spec: RuleSpec, rows: Rows, f: int, dps: int) -> tuple[tuple[Fr
         return out + (Fraction(0),) * (d - 1), exact
     if spec.name in ("smea", "mean"):
         values, counts = _grouped(rows)
-        value = aggregators.GROUPED_RULES[spec.simulate_name](values, counts, f)
+        value = rules.GROUPED_RULES[spec.simulate_name](values, counts, f)
         return tuple(to_fraction(x) for x in _vector(value, d)), True
     if spec.name == "gm" and d > 1:
         with mpmath.workdps(dps):
-            value = aggregators.geometric_median(list(rows), f, tol=GM_TOL, max_iter=GM_MAX_ITER)
+            value = rules.geometric_median(list(rows), f, tol=GM_TOL, max_iter=GM_MAX_ITER)
         return tuple(to_fraction(x) for x in _vector(value, d)), False
     value = spec.func(list(rows), f)
     return tuple(to_fraction(x) for x in _vector(value, d)), True
@@ -141,10 +141,10 @@ def _lambda_exact(cov: list[list[Fraction]]) -> Fraction | sp.Expr:
     """``lambda_max`` exactly: a Fraction, or the largest real root of the characteristic
     polynomial (``sympy.Poly.real_roots``: a rational or a ``CRootOf``).
 
-    Kept independent of :func:`boundkit.rules.aggregators.largest_eigenvalue_of_subset`, which
+    Kept independent of :func:`boundkit.rules.largest_eigenvalue_of_subset`, which
     the lab is meant to check: writing this module found that one returning 0 for a
     rank-deficient covariance (an isolating interval ending at the root 0; fixed there,
-    regression tests in tests/test_aggregators.py).
+    regression tests in tests/rules/test_rules.py).
     """
     d = len(cov)
     if all(cov[a][b] == 0 for a in range(d) for b in range(d) if a != b):
@@ -203,7 +203,7 @@ def evaluate(
     with mpmath.workdps(dps):
         output, exact = _apply_exact(spec, rows, f, dps)
         points = [rows[i] for i in honest]
-        cov = aggregators.covariance_exact(points)
+        cov = rules.covariance_exact(points)
         mu = [sum((p[j] for p in points), Fraction(0)) / len(points) for j in range(len(cov))]
         numerator = sum(((o - m) ** 2 for o, m in zip(output, mu, strict=True)), Fraction(0))
         trace = sum((cov[j][j] for j in range(len(cov))), Fraction(0))

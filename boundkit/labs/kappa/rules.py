@@ -1,7 +1,7 @@
 """Rules under test: the registry :data:`RULES`, :func:`resolve_rule`, parameter checks.
 
 Rules
-    :data:`RULES` maps the command-line names to :mod:`boundkit.rules.aggregators`: ``smea``,
+    :data:`RULES` maps the command-line names to :mod:`boundkit.rules`: ``smea``,
     ``mean``, ``cwtm`` (coordinate-wise trimmed mean), ``median`` (coordinate-wise),
     ``krum``, ``multikrum``, ``mda``, ``gm`` (geometric median).  Any callable
     ``(vectors, f) -> vector`` is accepted too (:func:`resolve_rule`); it receives the
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from boundkit import rules
 from boundkit.errors import ParameterError
-from boundkit.rules import aggregators
 
 Rows = tuple[tuple[Fraction, ...], ...]
 RuleFunction = Callable[[Any, int], Any]
@@ -26,7 +26,7 @@ RuleFunction = Callable[[Any, int], Any]
 @dataclass(frozen=True)
 class RuleSpec:
     """A rule under test: its name, the function ``(vectors, f) -> Aggregate | vector``,
-    the key of :data:`boundkit.rules.aggregators.RULES` it corresponds to (``None`` for a user
+    the key of :data:`boundkit.rules.RULES` it corresponds to (``None`` for a user
     rule), and whether it is one of boundkit's exact rules."""
 
     name: str
@@ -47,10 +47,10 @@ class RuleSpec:
 
 
 def _builtin(name: str, key: str) -> RuleSpec:
-    return RuleSpec(name, aggregators.RULES[key], key, builtin=True)
+    return RuleSpec(name, rules.RULES[key], key, builtin=True)
 
 
-#: Command-line name -> rule (keys of :data:`boundkit.rules.aggregators.RULES` in ``simulate_name``).
+#: Command-line name -> rule (keys of :data:`boundkit.rules.RULES` in ``simulate_name``).
 RULES: dict[str, RuleSpec] = {
     "smea": _builtin("smea", "smea"),
     "mean": _builtin("mean", "mean"),

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from boundkit import rules
 from boundkit.errors import ParameterError
 from boundkit.labs.kappa.budget import Budget
 from boundkit.labs.kappa.evaluation import _vector
 from boundkit.labs.kappa.rules import RuleSpec
-from boundkit.rules import aggregators
 
 #: Weiszfeld options of the float64 GM screen (a screen only: looser than the default).
 GM_SCREEN = {"tol": 1e-9, "max_iter": 300}
@@ -30,7 +30,7 @@ def _apply_float(spec: RuleSpec, rows: np.ndarray, f: int, budget: Budget) -> np
     if spec.builtin and spec.name in ("smea", "mean"):
         values, counts = np.unique(rows, axis=0, return_counts=True)
         if len(values) <= 6 or d == 1 or spec.name == "mean":
-            rule = aggregators.GROUPED_RULES[spec.simulate_name]
+            rule = rules.GROUPED_RULES[spec.simulate_name]
             return np.asarray(_vector(rule(values, counts.tolist(), f), d), dtype=float)
     if spec.builtin and spec.enumerates and d > 1 and not budget.enumeration_allowed(n, f):
         raise _Infeasible

@@ -1,0 +1,149 @@
+"""``python -m boundkit kappa``: the largest robustness ratio of a rule (Def. 2.2) found by
+search, with its certificate; ``--replay`` and ``--table``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from boundkit.cli import arguments as cli
+from boundkit.cli import output
+from boundkit.errors import ParameterError
+
+
+def register_kappa(sub: argparse._SubParsersAction) -> None:
+    from boundkit.labs.kappa.rules import RULES
+
+    p = sub.add_parser(
+        "kappa",
+        help="search for the largest robustness ratio of a rule (Def. 2.2), with certificate",
+        description="Search inputs and honest sets S for the largest ratio "
+        "||F(x) - mean_S||^2 / lambda_max(Sigma_S) of an aggregation rule (structured "
+        "families, then random restarts with scipy), evaluate it exactly and compare it with "
+        "the claimed coefficient and the universal lower bound f/(n-2f). --replay re-evaluates "
+        "a certificate; --table writes reports/kappa.md. Exit 1 when a certificate exceeds "
+        "the claimed coefficient or a replay does not reproduce.",
+    )
+    p.add_argument("--rule", default=None, help="one of " + ", ".join(RULES))
+    p.add_argument("--n", type=cli.integer("n", 1), default=None, help="workers [n]")
+    p.add_argument("--f", type=cli.integer("f", 0), default=None, help="misbehaving [f]")
+    p.add_argument("--d", type=cli.integer("d", 1), default=1, help="dimension (default 1)")
+    p.add_argument(
+        "--restarts",
+        type=cli.integer("restarts", 0),
+        default=None,
+        help="random restarts (default: the table's budget for this n)",
+    )
+    p.add_argument("--seed", type=cli.integer("seed", 0), default=0, help="seed (default 0)")
+    cli.dps_argument(p)
+    p.add_argument("--json", default=None, metavar="PATH", help="write the certificate")
+    p.add_argument("--replay", default=None, metavar="PATH", help="re-evaluate a certificate")
+    p.add_argument("--table", action="store_true", help="write the table (reports/kappa.md)")
+    p.add_argument("--output", default="reports/kappa.md", help="table path (with --table)")
+    p.add_argument("--workers", type=cli.integer("workers", 1), default=2, help="table workers")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (--table)")
+    p.set_defaults(handler=run_kappa)
+
+
+def _kappa_summary(found, dps: int) -> list[str]:
+    from boundkit.labs.kappa.claims import claim_for, compare, universal_lower
+
+    cert, ev = found.certificate, found.evaluation
+    n, f, d = cert.n, cert.f, cert.d
+    claim = claim_for(cert.rule)
+    bound = claim.bound(n, f, d)
+    lower = universal_lower(n, f)
+    lines = [
+        f"rule: {cert.rule} (n={n}, f={f}, d={d})",
+        f"best ratio: {cert.ratio} = {mpmath_str(ev.value, dps)}"
+        + ("" if ev.output_exact else " (rule output not exact: see the module docstring)"),
+        f"trace-form ratio: {ev.trace_ratio}",
+        f"universal lower bound f/(n-2f): {lower}" if 2 * f < n and f else "",
+        f"claim: {_claim_text(claim, n, f, d)} -- {claim.source}",
+        f"compared with the claim: {compare(ev.value, bound, dps)}",
+        f"found by: {cert.family}; searched: {', '.join(found.families)}"
+        + (f"; skipped: {'; '.join(found.skipped)}" if found.skipped else ""),
+        f"float screens: {found.screens}, {found.seconds:.2f} s",
+    ]
+    return [line for line in lines if line]
+
+
+def _claim_text(claim, n: int, f: int, d: int) -> str:
+    bound = claim.bound(n, f, d)
+    if bound is None:
+        return "none"
+    if claim.form == "trace":
+        return f"{bound} in the lambda_max form (trace-form value {claim.trace_bound(n, f)} x d)"
+    return f"{bound} ({claim.form})"
+
+
+def mpmath_str(value, dps: int) -> str:
+    import mpmath
+
+    return mpmath.nstr(value, min(dps, 30))
+
+
+def _run_kappa_table(args: argparse.Namespace) -> int:
+    from boundkit.outputs import kappa_report
+
+    output.check_parent(args.output)
+    command = f"python -m boundkit kappa --table --workers {args.workers} --seed {args.seed}"
+    report = kappa_report.generate(
+        seed=args.seed,
+        dps=args.dps,
+        workers=args.workers,
+        command=command,
+        progress=output.progress(not args.no_progress, "kappa"),
+    )
+    output.write(args.output, report.text)
+    return cli.EXIT_FAILED if report.failed else cli.EXIT_OK
+
+
+def _run_kappa_replay(args: argparse.Namespace) -> int:
+    from boundkit.labs.kappa.certificate import Certificate, ratio_text, replay
+
+    path = Path(args.replay)
+    if not path.is_file():
+        raise ParameterError("replay", "an existing certificate file", args.replay)
+    cert = Certificate.from_json(path.read_text())
+    result = replay(cert, dps=args.dps)
+    print(f"rule: {cert.rule} (n={cert.n}, f={cert.f}, d={cert.d})")
+    print(f"recorded ratio: {cert.ratio}")
+    print(f"replayed ratio: {ratio_text(result.evaluation.ratio)}")
+    print(f"            = {mpmath_str(result.evaluation.value, args.dps)}")
+    print("reproduced exactly" if result.reproduced else "NOT reproduced")
+    return cli.EXIT_OK if result.reproduced else cli.EXIT_FAILED
+
+
+def run_kappa(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from boundkit.labs.kappa.budget import table_budget
+    from boundkit.labs.kappa.claims import claim_for, compare
+    from boundkit.labs.kappa.rules import check_parameters, resolve_rule
+    from boundkit.labs.kappa.search import search
+
+    if args.table:
+        return _run_kappa_table(args)
+    if args.replay:
+        return _run_kappa_replay(args)
+    if args.rule is None or args.n is None or args.f is None:
+        raise ParameterError("rule, n, f", "all given (or --replay PATH, or --table)")
+    spec = resolve_rule(args.rule)
+    check_parameters(args.n, args.f, args.d)
+    if args.json:
+        output.check_parent(args.json)
+    budget = table_budget(args.n)
+    if args.restarts is not None:
+        budget = replace(budget, restarts=args.restarts)
+    found = search(spec, args.n, args.f, args.d, budget=budget, seed=args.seed, dps=args.dps)
+    print("\n".join(_kappa_summary(found, args.dps)))
+    if args.json:
+        output.write(args.json, found.certificate.to_json())
+    else:
+        print("certificate:")
+        sys.stdout.write(found.certificate.to_json())
+    bound = claim_for(spec.name).bound(args.n, args.f, args.d)
+    exceeded = compare(found.evaluation.value, bound, args.dps) == "exceeds"
+    return cli.EXIT_FAILED if exceeded else cli.EXIT_OK

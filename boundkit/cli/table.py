@@ -1,0 +1,43 @@
+"""``python -m boundkit table``: Table 1 of the paper (rates as SymPy expressions)."""
+
+from __future__ import annotations
+
+import argparse
+
+from boundkit.cli import arguments as cli
+from boundkit.cli import output
+from boundkit.errors import ParameterError
+
+
+def register_table(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "table",
+        help="Table 1: upper and lower rates by regime and threat model",
+        description="Print Table 1 of the paper (rates as SymPy expressions) in markdown or "
+        "LaTeX; with --n and --f, add columns with the registered bounds evaluated there.",
+    )
+    p.add_argument("--format", choices=("markdown", "latex"), default="markdown")
+    p.add_argument("--output", "-o", default=None, help="write to FILE instead of stdout")
+    cli.add_setting_arguments(p)
+    cli.dps_argument(p)
+    p.set_defaults(handler=run_table)
+
+
+def run_table(args: argparse.Namespace) -> int:
+    from boundkit.outputs import rate_table
+
+    params = None
+    if args.n is not None or args.f is not None:
+        if args.n is None or args.f is None:
+            raise ParameterError("n, f", "both given for numeric columns")
+        params = cli.setting_from(args).as_dict()
+        _require_step_rule(params)
+    output.write(args.output, rate_table.render(args.format, params, dps=args.dps))
+    return cli.EXIT_OK
+
+
+def _require_step_rule(params: dict) -> None:
+    """The convex bounds need gamma <= 2/beta: refuse numbers that break it."""
+    from boundkit import bounds
+
+    bounds.check_hypotheses(bounds.get("thm3.3/convex"), params)
