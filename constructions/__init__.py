@@ -11,7 +11,9 @@ boundkit.dynamics, boundkit.bounds, boundkit.rules and boundkit.config / boundki
 - ``B2`` Byzantine, ``f < n/3`` (Thm 3.2(ii), App. C.3(iii));
 - ``B3`` Byzantine, every ``f``, dimension 2: the orthogonal push (boundkit's own, not
   from the paper; docs/theory.md);
-- ``tailored`` the two-sided Byzantine attack of App. E.2 (Algorithm 2).
+- ``tailored`` the two-sided Byzantine attack of App. E.2 (Algorithm 2);
+- ``B4`` Byzantine, every ``f``, dimension 1: the two-sided push on the best two-value
+  layout (boundkit's own; docs/theory.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from constructions import (
     b1_byzantine_f_ge_third,
     b2_byzantine_f_lt_third,
     b3_orthogonal_push,
+    b4_two_sided_push,
     p1_poisoning_gd_convex,
     p2_poisoning_gd_strongly_convex,
     p3_poisoning_sgd_convex,
@@ -37,6 +40,7 @@ CONSTRUCTIONS: dict[str, Construction] = {
         b2_byzantine_f_lt_third,
         b3_orthogonal_push,
         tailored_byzantine,
+        b4_two_sided_push,
     )
 }
 

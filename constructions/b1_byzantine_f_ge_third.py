@@ -32,7 +32,7 @@ def applies(setting: Setting) -> str | None:
     return hypotheses_reason(own, UPPER_ID)
 
 
-def build(setting: Setting, dps: int = 50) -> Instance:
+def build(setting: Setting) -> Instance:
     """(B1): two honest groups at ``+L`` / ``-L``, the ``+L`` side of the best size ``p``
     (:func:`constructions.halves_attack.halves_attack`); the Byzantines push ``S'`` up
     just below the supremum.
@@ -42,7 +42,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
     (on every ``n <= 41``, ``m in {1, 2, 3, 5}``: ``n - 2f`` workers at ``+L``, or, when
     ``p = n - 2f - 1``, ``n - 2f - 1`` of them and the changed worker).
     """
-    return halves_instance(setting, "B1", dps)
+    return halves_instance(setting, "B1")
 
 
 CONSTRUCTION = Construction(
@@ -100,8 +100,9 @@ def wc_byzantine_f_ge_third(
     ``p*`` when ``p* >= k`` (``-> gamma L^2 T (1 + sqrt((n - f)/(n - 2f)))`` as ``m``
     grows, where THEORY's layout gives ``1 + sqrt(f/(n - 2f))``); at ``p = k - 1`` the
     changed worker joins ``P`` (at ``m = 1`` it is at ``+L``: ``P = k x L`` again).
-    ``v = v_sup (1 - 10^-(dps-5))`` rounded down to a rational; the reached value is
-    ``gamma L T (gap_sup - f delta_v / h)``.
+    ``v = v_sup (1 - 10^-45)`` rounded down to a rational (the fixed margin
+    :data:`constructions.push_supremum.PUSH_MARGIN`); the reached value is
+    ``gamma L T (gap_sup - f delta_v / h)``, strictly below the supremum.
 
     **Theoretical value.** Registered lower bound ``thm3.2/f-ge-n/3`` =
     ``gamma L^2 T HALVES_GAP`` (the best candidate, same formula); upper bound Theorem
@@ -125,7 +126,7 @@ def wc_byzantine_f_ge_third(
     return run_example(
         CONSTRUCTION,
         setting,
-        lambda s: build(s, dps),
+        build,
         dps=dps,
         verbose=verbose,
         reporter=byzantine_report,

@@ -32,14 +32,14 @@ def applies(setting: Setting) -> str | None:
     return hypotheses_reason(own, UPPER_ID)
 
 
-def build(setting: Setting, dps: int = 50) -> Instance:
+def build(setting: Setting) -> Instance:
     """(B2): two honest groups at ``+L`` / ``-L``, the ``+L`` side of the best size ``p``
     (:func:`constructions.halves_attack.halves_attack`); in ``S'`` SMEA keeps the ``f``
     Byzantine copies and the ``n - 2f`` largest honest messages.
 
     See :func:`constructions.halves_attack.halves_instance`.
     """
-    return halves_instance(setting, "B2", dps)
+    return halves_instance(setting, "B2")
 
 
 CONSTRUCTION = Construction(
@@ -115,7 +115,7 @@ def wc_byzantine_f_lt_third(
     return run_example(
         CONSTRUCTION,
         setting,
-        lambda s: build(s, dps),
+        build,
         dps=dps,
         verbose=verbose,
         reporter=byzantine_report,

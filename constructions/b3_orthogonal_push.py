@@ -31,7 +31,7 @@ from boundkit.dynamics.problem import Problem
 from constructions.base import Construction, Instance
 from constructions.groups import NeighbouringLayout, balanced_halves
 from constructions.measure import byzantine_report, hypotheses_reason, run_example, setting_subs
-from constructions.push_supremum import rational_below, relative_margin
+from constructions.push_supremum import PUSH_DIGITS, PUSH_MARGIN, rational_below
 
 UPPER_ID = "thm3.1/convex"
 LOWER_ID = "byzantine/orthogonal-push"
@@ -86,17 +86,17 @@ def _layout(n: int, f: int, m: int, lip: Fraction) -> NeighbouringLayout:
     )
 
 
-def _pushed(push: OrthogonalPush, lip: Fraction, dps: int) -> tuple[Fraction, Fraction]:
-    """``(D_up, D_down)``: each supremum times ``L``, just below it (relative margin
-    :func:`constructions.push_supremum.relative_margin`)."""
+def _pushed(push: OrthogonalPush, lip: Fraction) -> tuple[Fraction, Fraction]:
+    """``(D_up, D_down)``: each supremum times ``L``, just below it (the fixed relative
+    margin :data:`constructions.push_supremum.PUSH_MARGIN`)."""
     scale = sp.Rational(lip.numerator, lip.denominator)
     return tuple(
-        rational_below(side.pushed * scale, relative_margin(dps), dps + 5)
+        rational_below(side.pushed * scale, PUSH_MARGIN, PUSH_DIGITS)
         for side in (push.up, push.down)
     )
 
 
-def build(setting: Setting, dps: int = 50) -> Instance:
+def build(setting: Setting) -> Instance:
     """(B3) at ``setting``: honest ``floor(h/2)`` at ``+L e1``, the others at ``-L e1``,
     one sample changed in ``S'``; Byzantine ``(0, +D_up)`` in ``S'``, ``(0, -D_down)``
     in ``S``, each just below its supremum (:mod:`boundkit.bounds.orthogonal_gap`).
@@ -111,7 +111,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
     push = orthogonal_push(n, f, m)
     if push is None:
         raise ValueError(f"B3 is not defined at n={n}, f={f}, m={m}")
-    up, down = _pushed(push, lip, dps)
+    up, down = _pushed(push, lip)
     layout = _layout(n, f, m, lip)
     means = [sum(x * c for x, c in groups) / (n - f) for groups in _e1_groups(n, f, m)]
     problem = Problem(
@@ -139,6 +139,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
         algorithm="gd",
         closed_form=closed,
         closed_form_subs=subs,
+        supremum=supremum,
         extras={
             "supremum_value": supremum,
             "pushed_up": up,
@@ -149,7 +150,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
             "kept_down": push.down.kept,
             "rival_up": push.up.rival,
             "rival_down": push.down.rival,
-            "relative_margin": relative_margin(dps),
+            "relative_margin": PUSH_MARGIN,
         },
     )
 
@@ -222,7 +223,7 @@ def wc_orthogonal_push(
     return run_example(
         CONSTRUCTION,
         setting,
-        lambda s: build(s, dps),
+        build,
         dps=dps,
         verbose=verbose,
         reporter=byzantine_report,

@@ -29,8 +29,12 @@ class Instance:
     ``lipschitz``, ``smoothness``, ``strong_convexity``), at which the bounds are
     evaluated.  ``closed_form`` is the uniform stability the construction reaches
     (``eps``, or ``E eps`` for SGD) as a SymPy expression; ``closed_form_subs`` maps every
-    free symbol of it to an exact value.  ``extras`` holds construction-specific values
-    worth reporting (the pushed Byzantine value, the supremum it approaches, ...).
+    free symbol of it to an exact value.  ``supremum`` is set when the value reached is
+    a rational point just below a supremum the construction's family approaches but does
+    not attain (the Byzantine pushes): the exact supremum at the instance's parameters
+    (``verify`` compares it with the registered lower bound and checks the simulation
+    below it).  ``extras`` holds construction-specific values worth reporting (the pushed
+    Byzantine value, ...).
     """
 
     name: str
@@ -40,6 +44,7 @@ class Instance:
     closed_form: sp.Expr
     closed_form_subs: Mapping[sp.Symbol, sp.Expr]
     extras: Mapping[str, object] = field(default_factory=dict)
+    supremum: sp.Expr | None = None
 
     def closed_form_value(self) -> sp.Expr:
         """The closed form at this instance's parameters, exactly (no float step)."""

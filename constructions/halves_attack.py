@@ -24,13 +24,14 @@ from constructions.push_strategies import ThresholdPush
 from constructions.push_supremum import (
     MARGIN,
     ORDER_DPS,
+    PUSH_DIGITS,
+    PUSH_MARGIN,
     PushSupremum,
     near,
     numeric,
     push_core,
     push_supremum,
     rational_below,
-    relative_margin,
 )
 
 
@@ -194,9 +195,7 @@ def _formula_applies(
     return sup.honest_part == normalise(expected)
 
 
-def halves_option(
-    n: int, f: int, m: int, lipschitz: Any, high_count: int, dps: int = 50
-) -> HalvesAttack:
+def halves_option(n: int, f: int, m: int, lipschitz: Any, high_count: int) -> HalvesAttack:
     """The balanced-halves attack at ``(n, f, m, L)`` with ``p = high_count`` (exact)."""
     lip = _lipschitz(lipschitz)
     s, s_prime = halves_groups(n - f, m, lip, high_count)
@@ -207,7 +206,7 @@ def halves_option(
     if sup is None:
         pushed, margin, reached = None, sp.Integer(0), mu_s_prime - mu_s
     else:
-        pushed = rational_below(sup.value, relative_margin(dps), dps + 10)
+        pushed = rational_below(sup.value, PUSH_MARGIN, PUSH_DIGITS)
         if not numeric(sup.interval_low) < as_mpf(pushed):
             raise ArithmeticError("margin leaves the selection interval")
         margin = sup.value - _rat(pushed)
@@ -244,7 +243,7 @@ def _formula_subs(n: int, f: int, m: int, lip: Fraction) -> dict[sp.Symbol, sp.E
 
 
 @functools.lru_cache(maxsize=4096)
-def halves_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> HalvesAttack:
+def halves_attack(n: int, f: int, m: int, lipschitz: Any) -> HalvesAttack:
     """The (B1)/(B2) attack at ``(n, f, m, L)``: the best side size, exactly.
 
     Every candidate ``p`` of :func:`halves_high_counts` is solved exactly
@@ -254,7 +253,7 @@ def halves_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> Halv
     lip = _lipschitz(lipschitz)
     values = {p: _halves_gap_value(n - f, f, m, lip, p) for p in halves_high_counts(n, f, m)}
     best = halves_best_side(values)
-    return replace(halves_option(n, f, m, lip, best, dps), candidates=values)
+    return replace(halves_option(n, f, m, lip, best), candidates=values)
 
 
 def halves_gap_value(n: int, f: int, m: int, high_count: int, lipschitz: Any = 1) -> mpmath.mpf:
@@ -311,7 +310,7 @@ def halves_layout(h: int, m: int, lip: Fraction, high_count: int) -> Any:
     )
 
 
-def halves_instance(setting: Any, name: str, dps: int = 50) -> Any:
+def halves_instance(setting: Any, name: str) -> Any:
     """Build (B1) or (B2) at ``setting`` (App. C.3; THEORY.md section 3).
 
     Linear loss ``l(theta; z) = z theta``, ``|z| <= L``, ``theta_0 = 0``; honest workers
@@ -332,7 +331,7 @@ def halves_instance(setting: Any, name: str, dps: int = 50) -> Any:
 
     n, f, m = setting.n, setting.f, setting.m
     lip = Fraction(setting.lipschitz)
-    attack = halves_attack(n, f, m, lip, dps)
+    attack = halves_attack(n, f, m, lip)
     layout = halves_layout(n - f, m, lip, attack.high_count)
     problem = Problem(
         honest=layout.honest,
@@ -358,13 +357,14 @@ def halves_instance(setting: Any, name: str, dps: int = 50) -> Any:
         algorithm="gd",
         closed_form=closed,
         closed_form_subs=subs,
+        supremum=None if attack.pushed is None else supremum.xreplace(subs),
         extras={
             "supremum": supremum,
             "supremum_value": supremum.xreplace(subs),
             "pushed_value": attack.pushed,
             "pushed_supremum": None if attack.supremum is None else attack.supremum.value,
             "margin": attack.margin,
-            "relative_margin": relative_margin(dps),
+            "relative_margin": PUSH_MARGIN,
             "high_count": attack.high_count,
             "selected_byzantine": attack.selected,
             "selected_honest": None if attack.supremum is None else attack.supremum.honest_part,

@@ -80,7 +80,7 @@ def _poisoning_instance(setting: Setting) -> tuple[Instance, tuple[Any, ...]]:
 def _byzantine_instance(setting: Setting, dps: int) -> tuple[Instance, tuple[Any, ...]]:
     from constructions.tailored_byzantine import build
 
-    instance = build(setting, dps)
+    instance = build(setting)
     ids = instance.extras["identities"]
     n, f = setting.n, setting.f
     lip = Fraction(setting.lipschitz)

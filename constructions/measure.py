@@ -1,19 +1,24 @@
 """Measure a built construction: the uniform stability it reaches, beside its closed form.
 
 Shared by every construction of :mod:`constructions` (poisoning and Byzantine), like
-PEPit's examples return the computed worst case beside the theoretical value.
+PEPit's examples return the computed worst case beside the theoretical value.  Every
+construction has rational data, so it runs in exact rationals and the value it reaches
+is an exact number (``empirical_exact``; square roots of rationals in dimension 2):
 
-* **GD** (deterministic): one :func:`boundkit.dynamics.coupled_runs.run_pair` at ``dps``
-  digits, and ``empirical = sup_z |l(theta_T; z) - l(theta'_T; z)|``
-  (:func:`boundkit.dynamics.stability.uniform_stability`, Def. 2.4 for one pair of outputs).
+* **GD** (deterministic): one :func:`boundkit.dynamics.coupled_runs.run_pair` in
+  ``"fraction"`` arithmetic, and ``empirical = sup_z |l(theta_T; z) - l(theta'_T; z)|``
+  (:func:`exact_stability`, Def. 2.4 for one pair of outputs).
 * **SGD**: the expectation over the coupled draws (THEORY.md section 1, Def. 2.4).  When
   the loss has a *linear witness* (below) the per-state stability is exactly
   ``L |theta_T - theta'_T|``, so ``E[stability] = L E|gap|`` and the simulator's exact
   dynamic programme :func:`boundkit.dynamics.sgd_expectation.expected_gap_exact` (states
-  merged) gives it exactly; otherwise every draw path is enumerated with :func:`run_pair` and the
-  per-path stability averaged with exact path probabilities.  When the state space is
-  too large, a Monte Carlo estimate with its confidence interval is returned instead
-  (``exact=False``).
+  merged) gives it exactly; otherwise every draw path is enumerated with :func:`run_pair`
+  and the per-path stability averaged with exact path probabilities.  When the state
+  space is too large, a Monte Carlo estimate is returned instead (``exact=False``): exact
+  per-pair values from seeded coupled runs and a rigorous confidence interval
+  (:func:`boundkit.dynamics.monte_carlo.rigorous_interval`: Hoeffding / empirical
+  Bernstein with the known range :func:`stability_range`, at a stated failure
+  probability).
 
 Linear witness.  For an ``L``-Lipschitz loss (``L = loss.lipschitz`` on its domain)
 ``|l(theta; z) - l(theta'; z)| <= L |theta - theta'|`` for every ``z`` (mean value
@@ -27,29 +32,36 @@ same ``z*`` reaches ``L |gap|`` in *every* state, hence
 from __future__ import annotations
 
 import math
-import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
 from typing import Any
 
 import mpmath
-import numpy as np
 import sympy as sp
 
 from boundkit.bounds import evaluate, get, violated_hypotheses
 from boundkit.bounds.symbols import BY_NAME
 from boundkit.config import Setting
-from boundkit.dynamics.arithmetic import to_mpf
-from boundkit.dynamics.coupled_runs import draw_layout, run_pair
+from boundkit.dynamics.arithmetic import squared_norm, to_mpf
+from boundkit.dynamics.coupled_runs import draw_layout, pair_gap, run_pair
+from boundkit.dynamics.domains import Box
 from boundkit.dynamics.losses import LinearLoss, LinearQuadraticLoss, Loss
-from boundkit.dynamics.monte_carlo import expected_gap_monte_carlo
+from boundkit.dynamics.monte_carlo import (
+    RigorousInterval,
+    coupled_samples,
+    rigorous_interval,
+    samples_for,
+)
 from boundkit.dynamics.problem import Problem
 from boundkit.dynamics.sgd_expectation import expected_gap_exact
 from boundkit.dynamics.stability import uniform_stability
 from boundkit.errors import HypothesisViolation, ParameterError
 from constructions.base import Instance
+
+#: family-wise failure probability of the statistical verdicts when none is given
+FAILURE_PROBABILITY = Fraction(1, 10**6)
 
 
 @dataclass(frozen=True)
@@ -57,21 +69,26 @@ class Measurement:
     """What :func:`measure` found.
 
     ``empirical`` is the uniform stability reached, ``sup_z |l(theta_T; z) -
-    l(theta'_T; z)|`` (its expectation over the draws for SGD); ``closed_form`` the
-    instance's closed form at ``dps`` digits; ``exact`` is ``False`` only for a Monte
-    Carlo estimate, whose confidence interval is ``interval``.  ``final`` and
-    ``final_neighbour`` are ``theta_T`` and ``theta'_T`` (``None`` for an SGD expectation);
-    ``gap`` is ``|theta_T - theta'_T|`` (``E|gap|`` for SGD).
+    l(theta'_T; z)|`` (its expectation over the draws for SGD), and ``closed_form`` the
+    instance's closed form, both as ``mpf`` at ``dps`` digits for display;
+    ``empirical_exact`` and ``closed_form_exact`` are the same numbers exactly (SymPy;
+    ``empirical_exact`` is ``None`` for a Monte Carlo estimate).  ``exact`` is ``False``
+    only for a Monte Carlo estimate, whose rigorous confidence interval is ``interval``
+    (its exact sample mean is ``interval.mean``).  ``final`` and ``final_neighbour`` are
+    ``theta_T`` and ``theta'_T`` (``None`` for an SGD expectation); ``gap`` is
+    ``|theta_T - theta'_T|`` (``E|gap|`` for SGD).
     """
 
     empirical: mpmath.mpf
     closed_form: mpmath.mpf
     exact: bool
-    interval: tuple[mpmath.mpf, mpmath.mpf] | None
+    interval: RigorousInterval | None
     final: object
     final_neighbour: object
     gap: mpmath.mpf
     method: str = ""
+    empirical_exact: sp.Expr | None = None
+    closed_form_exact: sp.Expr | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -80,7 +97,10 @@ def exact_number(value: object) -> sp.Rational:
     if isinstance(value, bool):
         raise ParameterError("number", "a real number", value)
     if isinstance(value, mpmath.mpf):
-        return sp.Rational(*value.as_integer_ratio())
+        if not mpmath.isfinite(value):
+            raise ParameterError("number", "a finite real number", value)
+        p, q = mpmath.libmp.to_rational(value._mpf_)  # its exact binary value, signed
+        return sp.Rational(int(p), int(q))
     if isinstance(value, sp.Rational):
         return value
     if isinstance(value, sp.Basic):
@@ -145,31 +165,65 @@ def linear_witness(loss: Loss) -> bool:
     return False
 
 
-def _stability(loss: Loss, theta: object, theta_prime: object, dps: int) -> mpmath.mpf:
-    return to_mp(uniform_stability(loss, theta, theta_prime, dps=max(dps, 15)))
+def _rational(value: Any) -> sp.Rational:
+    q = Fraction(value)
+    return sp.Rational(q.numerator, q.denominator)
+
+
+def exact_stability(loss: Loss, theta: object, theta_prime: object) -> sp.Expr:
+    """``sup_z |l(theta; z) - l(theta'; z)|`` exactly, for exact (rational) outputs.
+
+    :class:`LinearLoss`: ``B ||theta - theta'||`` with the Euclidean norm as an exact
+    square root; the other rational families: :func:`uniform_stability`'s closed form in
+    rationals.  Raises :class:`ParameterError` when the value is not exact.
+    """
+    if isinstance(loss, LinearLoss):
+        if isinstance(theta, tuple):
+            delta = tuple(a - b for a, b in zip(theta, theta_prime, strict=True))
+            return _rational(loss.bound) * sp.sqrt(_rational(squared_norm(delta)))
+        return _rational(loss.bound) * abs(_rational(theta) - _rational(theta_prime))
+    value = uniform_stability(loss, theta, theta_prime)
+    if isinstance(value, int | Fraction):
+        return _rational(value)
+    raise ParameterError("loss", "a loss whose stability is exact in rationals", loss)
+
+
+def _arithmetic(problem: Problem) -> str:
+    return "fraction" if problem.loss.rational else "mpmath"
 
 
 # --------------------------------------------------------------------------- GD
 def _measure_gd(instance: Instance, dps: int) -> Measurement:
-    s = instance.setting
+    s, problem = instance.setting, instance.problem
+    arithmetic = _arithmetic(problem)
     pair = run_pair(
-        instance.problem,
+        problem,
         algorithm="gd",
         steps=s.T,
         step_size=s.step_size,
-        arithmetic="mpmath",
+        arithmetic=arithmetic,
         dps=dps,
     )
-    loss = instance.problem.loss
+    closed = closed_form_exact(instance)
+    if arithmetic == "fraction":
+        value = exact_stability(problem.loss, pair.final, pair.final_neighbour)
+        empirical, how = to_mp(value), "gd: run_pair in exact rationals"
+    else:
+        value = None
+        loss = problem.loss
+        empirical = to_mp(uniform_stability(loss, pair.final, pair.final_neighbour, dps=dps))
+        how = f"gd: run_pair at {dps} digits (not exact)"
     return Measurement(
-        empirical=_stability(loss, pair.final, pair.final_neighbour, dps),
-        closed_form=closed_form_mp(instance),
-        exact=True,
+        empirical=empirical,
+        closed_form=to_mp(closed),
+        exact=value is not None,
         interval=None,
         final=pair.final,
         final_neighbour=pair.final_neighbour,
         gap=to_mp(pair.gaps[-1]),
-        method="gd: run_pair at dps digits",
+        method=how,
+        empirical_exact=value,
+        closed_form_exact=closed,
     )
 
 
@@ -195,8 +249,8 @@ def _outcome_classes(problem: Problem) -> list[list[tuple[int, Fraction]]]:
     return workers
 
 
-def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction | mpmath.mpf:
-    """``E[sup_z |l(theta_T; z) - l(theta'_T; z)|]`` over every draw path (generic)."""
+def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> sp.Expr:
+    """``E[sup_z |l(theta_T; z) - l(theta'_T; z)|]`` over every draw path, exactly."""
     s, problem = instance.setting, instance.problem
     workers = _outcome_classes(problem)
     if len(workers) != len(draw_layout(problem)):  # the order draws[t] expects
@@ -206,8 +260,7 @@ def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction 
     per_step = list(product(*workers))
     if len(per_step) ** s.T > max_states:
         raise ParameterError("max_states", f">= {len(per_step)}**{s.T} draw paths", max_states)
-    arithmetic = "fraction" if problem.loss.rational else "mpmath"
-    total: Any = Fraction(0) if arithmetic == "fraction" else mpmath.mpf(0)
+    total = sp.Integer(0)
     for path in product(per_step, repeat=s.T):
         draws = [tuple(j for j, _ in step) for step in path]
         probability = math.prod((p for step in path for _, p in step), start=Fraction(1))
@@ -216,22 +269,23 @@ def _enumerate_paths(instance: Instance, dps: int, max_states: int) -> Fraction 
             algorithm="sgd",
             steps=s.T,
             step_size=s.step_size,
-            arithmetic=arithmetic,
+            arithmetic=_arithmetic(problem),
             dps=dps,
             draws=draws,
         )
-        value = uniform_stability(problem.loss, pair.final, pair.final_neighbour, dps=dps)
-        total += probability * value if arithmetic == "fraction" else to_mp(probability) * value
+        value = exact_stability(problem.loss, pair.final, pair.final_neighbour)
+        total += _rational(probability) * value
     return total
 
 
 def expected_stability_exact(
     instance: Instance, *, dps: int = 50, max_states: int = 20_000, method: str = "auto"
-) -> tuple[mpmath.mpf, mpmath.mpf, str]:
-    """``(E[stability], E|gap|, method)`` exactly for an SGD instance.
+) -> tuple[sp.Expr, mpmath.mpf, str]:
+    """``(E[stability], E|gap|, method)`` exactly for an SGD instance (the expectation as
+    an exact SymPy number, ``E|gap|`` as an ``mpf``, ``nan`` when not computed).
 
     ``method``: ``"witness"`` (``L * expected_gap_exact``, needs :func:`linear_witness`),
-    ``"paths"`` (every draw path, per-path :func:`uniform_stability`), or ``"auto"``
+    ``"paths"`` (every draw path, per-path :func:`exact_stability`), or ``"auto"``
     (witness when it applies).  Raises :class:`ParameterError` when too many states.
     """
     s, problem = instance.setting, instance.problem
@@ -243,85 +297,86 @@ def expected_stability_exact(
             problem,
             steps=s.T,
             step_size=s.step_size,
-            arithmetic="fraction" if problem.loss.rational else "mpmath",
+            arithmetic=_arithmetic(problem),
             dps=dps,
             max_states=max_states,
         )
-        return to_mp(problem.loss.lipschitz) * to_mp(gap), to_mp(gap), "sgd: L * exact E|gap|"
+        value = _rational(problem.loss.lipschitz) * _rational(gap)
+        return value, to_mp(gap), "sgd: L * exact E|gap| (merged states, rationals)"
     value = _enumerate_paths(instance, dps, max_states)
-    return to_mp(value), mpmath.nan, "sgd: exact sum over draw paths"
+    return value, mpmath.nan, "sgd: exact sum over draw paths (rationals)"
 
 
 # --------------------------------------------------------------------------- SGD, Monte Carlo
-def _clt_interval(values: Sequence[float], confidence: float) -> tuple[float, float, float]:
-    mean = statistics.fmean(values)
-    half = statistics.NormalDist().inv_cdf((1 + confidence) / 2) * statistics.stdev(values)
-    half /= math.sqrt(len(values))
-    return mean, mean - half, mean + half
+def stability_range(instance: Instance) -> Fraction:
+    """A known ``B`` with ``0 <= sup_z |l(theta_T; z) - l(theta'_T; z)| <= B`` for every
+    draw: ``L`` times the width of the projection box (``L``-Lipschitz loss, both runs in
+    the box), or ``2 gamma L^2 T`` without projection (no Byzantine worker: every
+    aggregated gradient is a mean of gradients of norm ``<= L``).  Raises
+    :class:`ParameterError` when neither applies."""
+    problem, s = instance.problem, instance.setting
+    lip = Fraction(problem.loss.lipschitz)
+    box = problem.projection
+    if isinstance(box, Box) and box.lower is not None and box.upper is not None:
+        lows = box.lower if isinstance(box.lower, tuple) else (box.lower,)
+        highs = box.upper if isinstance(box.upper, tuple) else (box.upper,)
+        return lip * sum((Fraction(h) - Fraction(low) for low, h in zip(lows, highs, strict=True)))
+    if problem.byzantine is None and getattr(problem.loss, "dimension", 1) == 1:
+        return 2 * Fraction(s.step_size) * lip * lip * s.T
+    raise ParameterError("instance", "a known range of the per-pair stability", instance.name)
 
 
 def expected_stability_monte_carlo(
-    instance: Instance, *, samples: int, seed: int, confidence: float = 0.99, dps: int = 30
-) -> tuple[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf], mpmath.mpf]:
-    """``(mean, (low, high), mean gap)``: Monte Carlo estimate of ``E[stability]``.
-
-    With a linear witness the simulator's :func:`expected_gap_monte_carlo` is scaled by
-    ``L``; otherwise each coupled pair is run with :func:`run_pair` (seed ``seed + k``) and
-    its per-pair stability averaged (CLT interval, like the simulator's).
-    """
+    instance: Instance, *, samples: int, seed: int, failure_probability: Any, dps: int = 30
+) -> tuple[RigorousInterval, mpmath.mpf]:
+    """``(interval, mean gap)``: exact per-pair stabilities of ``samples`` seeded coupled
+    pairs (``"fraction"`` arithmetic when the loss is rational) and their rigorous
+    confidence interval at ``failure_probability`` with the range :func:`stability_range`."""
     s, problem = instance.setting, instance.problem
-    if linear_witness(problem.loss):
-        lip = to_mp(problem.loss.lipschitz)
-        est = expected_gap_monte_carlo(
-            problem,
-            steps=s.T,
-            step_size=s.step_size,
-            samples=samples,
-            seed=seed,
-            confidence=confidence,
-            dps=dps,
-        )
-        return lip * est.mean, (lip * est.low, lip * est.high), to_mp(est.mean)
-    rng = np.random.default_rng(seed)
-    values, gaps = [], []
-    for _ in range(samples):
-        pair = run_pair(
-            problem,
-            algorithm="sgd",
-            steps=s.T,
-            step_size=s.step_size,
-            arithmetic="mpmath",
-            dps=dps,
-            seed=int(rng.integers(2**63 - 1)),
-        )
-        values.append(float(_stability(problem.loss, pair.final, pair.final_neighbour, dps)))
-        gaps.append(float(pair.gaps[-1]))
-    mean, low, high = _clt_interval(values, confidence)
-    return to_mp(mean), (to_mp(low), to_mp(high)), to_mp(statistics.fmean(gaps))
+    bound = stability_range(instance)
+    pairs = coupled_samples(
+        problem,
+        steps=s.T,
+        step_size=s.step_size,
+        samples=samples,
+        seed=seed,
+        arithmetic=_arithmetic(problem),
+        dps=dps,
+        value=lambda a, b: (exact_stability(problem.loss, a, b), pair_gap(a, b)),
+    )
+    values = [Fraction(int(v.p), int(v.q)) for v, _ in pairs]
+    gap = mpmath.fsum(to_mp(g) for _, g in pairs) / len(pairs)
+    return rigorous_interval(values, bound, failure_probability), gap
 
 
 def _measure_sgd(
-    instance: Instance, dps: int, samples: int, seed: int, max_states: int
+    instance: Instance, dps: int, samples: int | None, seed: int, max_states: int, delta: Any
 ) -> Measurement:
-    closed = closed_form_mp(instance)
+    closed = closed_form_exact(instance)
     try:
         value, gap, method = expected_stability_exact(instance, dps=dps, max_states=max_states)
-        return Measurement(value, closed, True, None, None, None, gap, method)
+        return Measurement(
+            to_mp(value), to_mp(closed), True, None, None, None, gap, method, value, closed
+        )
     except ParameterError as error:
         if error.parameter not in ("steps", "max_states"):
             raise
-    mean, interval, gap = expected_stability_monte_carlo(
-        instance, samples=samples, seed=seed, dps=min(dps, 30)
+    count = samples_for(delta) if samples is None else samples
+    interval, gap = expected_stability_monte_carlo(
+        instance, samples=count, seed=seed, failure_probability=delta, dps=min(dps, 30)
     )
     return Measurement(
-        mean,
-        closed,
+        to_mp(_rational(interval.mean)),
+        to_mp(closed),
         False,
         interval,
         None,
         None,
         gap,
-        f"sgd: Monte Carlo, {samples} coupled pairs, seed {seed}",
+        f"sgd: Monte Carlo, {count} seeded coupled pairs (seed {seed}), exact values, "
+        f"interval at failure probability {delta}",
+        None,
+        closed,
     )
 
 
@@ -330,21 +385,28 @@ def measure(
     instance: Instance,
     *,
     dps: int = 50,
-    monte_carlo_samples: int = 2000,
+    monte_carlo_samples: int | None = None,
     seed: int = 0,
     max_states: int = 20000,
+    failure_probability: Any = FAILURE_PROBABILITY,
 ) -> Measurement:
     """Simulate ``instance`` and return the stability it reaches beside its closed form.
 
-    GD: exact to ``dps`` digits.  SGD: exact expectation when at most ``max_states``
-    states (or draw paths) are reachable, else Monte Carlo with ``monte_carlo_samples``
-    coupled pairs (``exact=False``, 99% CLT interval).
+    GD: exact (rational data).  SGD: exact expectation when at most ``max_states``
+    states (or draw paths) are reachable, else Monte Carlo (``exact=False``) with
+    ``monte_carlo_samples`` seeded coupled pairs (``None``:
+    :func:`boundkit.dynamics.monte_carlo.samples_for` the failure probability) and a
+    rigorous interval that fails with probability at most ``failure_probability``.
+    ``dps`` is the display precision (and the working precision of a loss that is not
+    rational); it never changes an exact value.
     """
     with mpmath.workdps(dps):
         if instance.algorithm == "gd":
             return _measure_gd(instance, dps)
         if instance.algorithm == "sgd":
-            return _measure_sgd(instance, dps, monte_carlo_samples, seed, max_states)
+            return _measure_sgd(
+                instance, dps, monte_carlo_samples, seed, max_states, failure_probability
+            )
     raise ParameterError("algorithm", "'gd' or 'sgd'", instance.algorithm)
 
 
@@ -378,9 +440,10 @@ def report(
             f"{mpmath.nstr(e / lower, 12) if lower > 0 else 'n/a'})",
         ]
         if measurement.interval is not None:
-            low, high = measurement.interval
+            interval = measurement.interval
+            low, high = to_mp(interval.low), to_mp(interval.high)
             shown = f"[{mpmath.nstr(low, 12)}, {mpmath.nstr(high, 12)}]"
-            lines.append(f"\tMonte Carlo interval ({measurement.method}): {shown}")
+            lines.append(f"\tconfidence interval (1 - {interval.failure_probability}): {shown}")
         return "\n".join(lines)
 
 

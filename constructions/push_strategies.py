@@ -79,13 +79,13 @@ class AdaptiveTwoSidedPush:
     time just inside the end of the selection interval of the window that moves SMEA's
     output most (:func:`best_selected_push`, exact, on the observed honest messages; a
     value SMEA rejects when no pushed value is ever selected).  Memoised on the honest
-    messages (with the linear loss they are the same at every step).  ``pusher`` may be
-    replaced, e.g. by the numeric :func:`largest_selected_push` (the farthest selected
-    value: not the best push when the selected window shrinks further out).
+    messages (with the linear loss they are the same at every step).  ``pusher(honest,
+    f, direction=...)`` may be replaced, e.g. by the numeric :func:`largest_selected_push`
+    with a ``dps`` bound in (the farthest selected value: not the best push when the
+    selected window shrinks further out).
     """
 
     threshold: Any
-    dps: int = 50
     pusher: Callable[..., Any] = best_selected_push
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
@@ -97,7 +97,7 @@ class AdaptiveTwoSidedPush:
         key = (type(mu).__name__, direction, f, tuple((x, c) for x, c in honest))
         if key not in self._cache:
             try:
-                value = self.pusher(honest, f, direction=direction, dps=self.dps)
+                value = self.pusher(honest, f, direction=direction)
             except ValueError:  # no pushed value is ever selected: keep the honest window
                 value = reject_value(honest)
             if not isinstance(mu, mpmath.mpf) and isinstance(value, mpmath.mpf):

@@ -17,14 +17,15 @@ quadratics with rational coefficients.  This module
   competitor (:func:`honest_bound_output`: ``mu_P + sqrt(f (h var_H - (h-f) var_P) /
   (h (h-f)))``, ``P`` the honest part of the pushed window, ``H`` all honest messages),
 * gives the value the attacks send (:func:`best_selected_push`: just inside the end of
-  the selection interval of the output-maximising window, the documented margin
-  :func:`relative_margin` below the supremum) and, as a numerical cross-check, the
+  the selection interval of the output-maximising window, the fixed relative margin
+  :data:`PUSH_MARGIN` below the supremum) and, as a numerical cross-check, the
   farthest value SMEA still selects, by bisection on the grouped SMEA
   (:func:`largest_selected_push`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -350,14 +351,13 @@ def rational_below(value: sp.Expr, relative_margin: Fraction, digits: int) -> Fr
 
 # --------------------------------------------------------------------------- margin
 
-
-def relative_margin(dps: int) -> Fraction:
-    """The documented margin below a supremum: ``10**-(dps - 5)`` relative.
-
-    The reached value then equals the supremum to within the verification tolerance
-    ``10**-(dps - 10)`` relative, while SMEA still strictly selects the pushed window.
-    """
-    return Fraction(1, 10 ** (dps - 5))
+#: the relative margin below a supremum at which the attacks push: fixed, independent of
+#: any precision (``verify`` decides exactly, so the margin only has to keep the pushed
+#: value inside its selection interval; the reached value is then the closed form at that
+#: rational point, strictly below the supremum)
+PUSH_MARGIN = Fraction(1, 10**45)
+#: decimals of the rational pushed values (more than the margin's exponent)
+PUSH_DIGITS = 60
 
 
 #: margin ``v_sup - v`` below the supremum of the pushed value (a symbol of the closed forms)
@@ -443,15 +443,15 @@ def largest_selected_push(
 
 
 def best_selected_push(
-    honest: Sequence[tuple[Any, int]], f: int, *, direction: int = 1, dps: int = 50
+    honest: Sequence[tuple[Any, int]], f: int, *, direction: int = 1
 ) -> Fraction:
     """The pushed value of the tailored attack (App. E.2): exact, output-maximising.
 
     :func:`push_supremum` on the observed messages (``mpf`` read at their exact binary
     value) gives the window ``W_s`` whose output reaches the largest supremum and the end
     ``v_sup`` of its selection interval; the value returned is ``v_sup`` less the
-    documented margin (:func:`relative_margin`, :func:`rational_below`), strictly inside
-    that interval, with the sign of ``direction``.  Raises ``ValueError`` when no pushed
+    fixed margin (:data:`PUSH_MARGIN`, :func:`rational_below`), strictly inside that
+    interval, with the sign of ``direction``.  Raises ``ValueError`` when no pushed
     value is ever selected.
 
     Not :func:`largest_selected_push`: the farthest value SMEA still selects can lie in
@@ -459,10 +459,20 @@ def best_selected_push(
     ``(n, f, m) = (6, 2, 2)`` the downward push in ``S`` keeps both copies up to
     ``v = -5/2`` (output ``-7/4``) but one copy up to ``v = -8/3`` (output ``-31/24``).
     """
+    exact = tuple(normalise([(as_fraction(v), int(c)) for v, c in honest]))
+    return _best_selected_push(exact, f, 1 if direction > 0 else -1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_selected_push(
+    honest: tuple[tuple[Fraction, int], ...], f: int, direction: int
+) -> Fraction:
+    """:func:`best_selected_push` on exact messages (cached: every step and every ``T``
+    of an attack sees the same honest messages)."""
     sup = push_supremum(honest, f, direction=direction)
     if sup is None:
         raise ValueError("SMEA selects no Byzantine copy beyond the honest messages")
-    pushed = rational_below(sup.value, relative_margin(dps), dps + 10)
+    pushed = rational_below(sup.value, PUSH_MARGIN, PUSH_DIGITS)
     if not numeric(sup.interval_low) < as_mpf(pushed):
         raise ArithmeticError("margin leaves the selection interval")
     return pushed if direction > 0 else -pushed

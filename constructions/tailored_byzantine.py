@@ -156,14 +156,14 @@ class TailoredAttack:
 
 
 @functools.lru_cache(maxsize=4096)
-def tailored_attack(n: int, f: int, m: int, lipschitz: Any, dps: int = 50) -> TailoredAttack:
+def tailored_attack(n: int, f: int, m: int, lipschitz: Any) -> TailoredAttack:
     """Identities, exact suprema, and the values the numeric bisection sends (App. E.2)."""
     lip = as_fraction(lipschitz)
     ids = choose_identities(n, f, m, lip)
     s, s_prime = _honest_values(n, f, m, lip, ids)
     gap, up, down = _exact_gap(n, f, m, lip, ids)
-    pushed_up = best_selected_push(s_prime, f, direction=1, dps=dps) if up else None
-    pushed_down = best_selected_push(s, f, direction=-1, dps=dps) if down else None
+    pushed_up = best_selected_push(s_prime, f, direction=1) if up else None
+    pushed_down = best_selected_push(s, f, direction=-1) if down else None
     return TailoredAttack(
         ids, s, s_prime, (mean(s) + mean(s_prime)) / 2, gap, up, down, pushed_up, pushed_down
     )
@@ -176,7 +176,7 @@ def applies(setting: Setting) -> str | None:
     return hypotheses_reason(setting.with_(strong_convexity=0), UPPER_ID)
 
 
-def build(setting: Setting, dps: int = 50) -> Instance:
+def build(setting: Setting) -> Instance:
     """The tailored attack on the (P1) data (App. E.2 (i)-(ii)).
 
     Closed form: ``eps = gamma L T (G - s_up delta_v / h - s_down delta_v_down / h)`` with
@@ -188,14 +188,14 @@ def build(setting: Setting, dps: int = 50) -> Instance:
     """
     n, f, m = setting.n, setting.f, setting.m
     lip = Fraction(setting.lipschitz)
-    attack = tailored_attack(n, f, m, lip, dps)
+    attack = tailored_attack(n, f, m, lip)
     honest, honest_neighbour = _layout(n, f, m, lip, attack.identities)
     problem = Problem(
         honest=honest,
         honest_neighbour=honest_neighbour,
         loss=LinearLoss(lip),
         misbehaving_count=f,
-        byzantine=AdaptiveTwoSidedPush(threshold=attack.threshold, dps=dps),
+        byzantine=AdaptiveTwoSidedPush(threshold=attack.threshold),
         start=0,
     )
     h = n_ - f_
@@ -217,6 +217,7 @@ def build(setting: Setting, dps: int = 50) -> Instance:
         algorithm="gd",
         closed_form=closed,
         closed_form_subs=subs,
+        supremum=supremum.xreplace(subs) if attack.up or attack.down else None,
         extras={
             "supremum": supremum,
             "supremum_value": supremum.xreplace(subs),
@@ -295,7 +296,7 @@ def wc_tailored_byzantine(
     return run_example(
         CONSTRUCTION,
         setting,
-        lambda s: build(s, dps),
+        build,
         dps=dps,
         verbose=verbose,
         reporter=byzantine_report,

@@ -1,9 +1,11 @@
 """Symbolic proof checks of boundkit's registered bounds (THEORY.md; ``python -m proofs_check``).
 
-Every check compares two independently obtained expressions: a registered bound against
-the solution of its own per-step recursion, a variance formula against weighted moments,
-a construction's closed form against a brute-force SMEA, and so on.  ``CHECKS`` is the
-registry (data); :func:`run_check` runs one; :func:`main` is the command line.
+Every check compares two independently obtained expressions: a registered upper bound
+against the solution of the recursion composed from lemma-level facts (:mod:`facts`,
+:mod:`derive`), a registered lower bound against the exact brute-force supremum of its
+construction (:mod:`sweep`, :mod:`orthogonal_sweep`), a variance formula against weighted
+moments, and so on.  ``CHECKS`` is the registry (data); :func:`run_check` runs one;
+:func:`main` is the command line.
 """
 
 from collections.abc import Sequence

@@ -16,13 +16,18 @@ from boundkit.bounds import get
 from proofs_check import (
     byzantine,
     consistency,
+    derive,
     expansivity,
+    fact_checks,
     generalization,
     kappa,
+    kappa_star,
     orthogonal,
     poisoning,
+    sharp_bound,
 )
 from proofs_check import recursions as rec
+from proofs_check import theory_halves as theory
 from proofs_check import variance as var
 from proofs_check.core import Check, CheckResult
 
@@ -32,28 +37,25 @@ UPPER_WITH_RECURSION = (
     "thm3.3/convex",
     "thm3.3/strongly-convex",
 )
-STRONGLY_CONVEX_UPPER = ("thm3.1/strongly-convex", "thm3.3/strongly-convex")
 
 
 def _registry() -> tuple[Check, ...]:
     checks: list[Check] = []
     for rid in UPPER_WITH_RECURSION:
-        checks.append(
-            Check(
-                f"recursion/{rid}",
-                f"{get(rid).reference}; THEORY s.2",
-                partial(rec.check_recursion, get(rid)),
-            )
-        )
-    for rid in STRONGLY_CONVEX_UPPER:
-        checks.append(
-            Check(
-                f"simplified>=bound/{rid}",
-                f"{get(rid).reference}; THEORY s.2",
-                partial(rec.check_simplified_dominates, get(rid)),
-            )
-        )
+        reference = f"{get(rid).reference}; THEORY s.2; proofs_check/facts.py"
+        checks.append(Check(f"derive/{rid}", reference, partial(derive.check_derived_bound, rid)))
+        checks.append(Check(f"steps/{rid}", reference, partial(derive.check_step_conditions, rid)))
     checks += [
+        Check(
+            "facts/lambda-max-L-ball", "THEORY s.2 (Thm 3.1)", fact_checks.check_lambda_max_bound
+        ),
+        Check(
+            "facts/changed-sample-weights",
+            "THEORY s.2 (Thm 3.1, 3.3)",
+            fact_checks.check_changed_sample_weights,
+        ),
+        Check("facts/swapped-pairs", "THEORY s.2 (Thm 3.3)", fact_checks.check_swapped_pairs),
+        Check("facts/stability-link", "THEORY s.1", fact_checks.check_stability_link),
         Check(
             "expansivity/quadratic-step-ratio", "Lemma B.2 setup", expansivity.check_step_is_affine
         ),
@@ -83,20 +85,31 @@ def _registry() -> tuple[Check, ...]:
         Check("variance/pairwise-identity", "THEORY s.1; Lemma D.1", var.check_pairwise_identity),
         Check("variance/three-cluster-scalar", "Lemma D.1", var.check_three_cluster),
         Check("variance/three-cluster-2d-eigenvalues", "Lemma D.1", var.check_three_cluster_eigen),
-        Check("B2/quadratic-roots-push", "App. C.3(iii)", byzantine.check_b2_quadratic),
         Check(
-            "B2/finite-m-supremum", "App. C.3(iii); thm3.2/f-lt-n/3", byzantine.check_b2_finite_m
+            "thm3.2/halves-gap-derived",
+            "Thm 3.2, App. C.3; registered HalvesGap",
+            byzantine.check_halves_gap_derived,
         ),
         Check(
-            "B1/honest-variance", "App. C.3(i); SIGMA_M_SQUARED", byzantine.check_b1_honest_variance
+            "thm3.2/sup-reached-by-SMEA",
+            "Thm 3.2, App. C.3 (exact brute force)",
+            byzantine.check_sup_reached,
         ),
-        Check("B1/supremum", "App. C.3(i)-(ii); thm3.2/f-ge-n/3", byzantine.check_b1_supremum),
-        Check("B1-B2/meet-at-f=n/3", "App. C.3", byzantine.check_b1_b2_meet),
+        Check("thm3.2/regimes", "Thm 3.2(i)-(ii), App. C.3", byzantine.check_regimes),
         Check(
-            "B1-B2/sup-reached-by-SMEA",
-            "Thm 3.2; App. C.3 (brute force)",
-            byzantine.check_byzantine_sup_reached,
+            "two-sided/sup-reached-by-SMEA",
+            "registry byzantine/two-sided-push (B4); exact brute force",
+            byzantine.check_two_sided,
         ),
+        Check("theory/B2-quadratic-roots-push", "App. C.3(iii)", theory.check_b2_quadratic),
+        Check("theory/B2-finite-m-supremum", "App. C.3(iii)", theory.check_b2_finite_m),
+        Check(
+            "theory/B1-honest-variance",
+            "App. C.3(i); SIGMA_M_SQUARED",
+            theory.check_b1_honest_variance,
+        ),
+        Check("theory/B1-supremum", "App. C.3(i)-(ii)", theory.check_b1_supremum),
+        Check("theory/B1-B2-meet-at-f=n/3", "App. C.3", theory.check_b1_b2_meet),
         Check(
             "kappa/SMEA>=lower-symbolic",
             "Allouah et al. 2023a Prop. 6, 2023b Prop. 5.1",
@@ -114,8 +127,8 @@ def _registry() -> tuple[Check, ...]:
         ),
         Check("kappa/SMEA-order-sqrt(f/(n-2f))", "THEORY s.2", kappa.check_kappa_order),
         Check("eq5/additive-degradation", "Thm 3.3, THEORY s.2", kappa.check_eq5_structure),
-        Check("gap/B1-over-eq5-unbounded", "THEORY s.3 headline", kappa.check_gap_unbounded),
-        Check("gap/thm4.2-ratio", "Thm 4.2", kappa.check_thm42_ratio),
+        Check("gap/thm3.2-over-eq5-unbounded", "THEORY s.3 headline", kappa.check_gap_unbounded),
+        Check("gap/thm4.2-ratio", "Thm 4.2, Lemma 4.1", kappa.check_thm42_ratio),
         Check("P1/SMEA-choice-symbolic", "App. D.2", poisoning.check_p1_choice_symbolic),
         Check("P1/SMEA-choice-bruteforce", "App. D.2", poisoning.check_p1_choice_bruteforce),
         Check("P1/tight/thm3.4/gd-convex", "Thm 3.4(i), App. D.2", poisoning.check_p1_tight),
@@ -140,8 +153,42 @@ def _registry() -> tuple[Check, ...]:
         ),
         Check("orthogonal/tie-quadratic", orthogonal_reference, orthogonal.check_tie_quadratic),
         Check("orthogonal/balanced-tie", orthogonal_reference, orthogonal.check_balanced_tie),
+        Check(
+            "orthogonal/registered-vs-sweep",
+            "registry byzantine/orthogonal-push; exact sweep",
+            orthogonal.check_registered_b3,
+        ),
     ]
+    checks += _sharp_constants()
     return tuple(checks)
+
+
+def _sharp_constants() -> list[Check]:
+    """Issue 13, parts 1-2: SMEA's kappa* and the sharper Byzantine bound, step by step."""
+    kappa_reference = "registry kappa/smea (kappa* = 4f/(n-2f)); docs/theory.md, Sharp constants"
+    checks = [
+        Check("kappa*/mean-split", kappa_reference, kappa_star.check_mean_split),
+        Check("kappa*/between-group", kappa_reference, kappa_star.check_between_group),
+        Check("kappa*/derived-vs-registered", kappa_reference, kappa_star.check_derived_kappa),
+        Check("kappa*/exhaustive-1d", kappa_reference, kappa_star.check_exhaustive_1d),
+        Check("kappa*/exhaustive-2d", kappa_reference, kappa_star.check_exhaustive_2d),
+        Check(
+            "sharp/min-is-2f-over-h",
+            "registry byzantine/smea-sharp/*; per-run inequality",
+            sharp_bound.check_min_is_two_f_over_h,
+        ),
+        Check(
+            "sharp/per-run-exhaustive",
+            "registry byzantine/smea-sharp/*; exact SMEA",
+            sharp_bound.check_per_run_exhaustive,
+        ),
+    ]
+    for rid in sharp_bound.SHARP_IDS:
+        reference = f"{get(rid).reference}; proofs_check/facts.py"
+        checks.append(
+            Check(f"sharp/derive/{rid}", reference, partial(sharp_bound.check_sharp_derived, rid))
+        )
+    return checks
 
 
 #: every check ``python -m proofs_check`` runs, in order

@@ -81,7 +81,6 @@ def proved_nonnegative(expr: sp.Expr) -> bool:
 # --------------------------------------------------------------------------- hypotheses
 #: fresh positive reals used to write the hypotheses as substitutions
 s_gap = sp.Symbol("s", positive=True)  # n = 2f + s  (f < n/2)
-p_slack = sp.Symbol("p", nonnegative=True)  # gamma = c/(beta + p)
 q_slack = sp.Symbol("q", nonnegative=True)  # mu = beta/(1 + q)  (mu <= beta)
 f_pos = sp.Symbol("f", positive=True)  # f >= 1 treated as f > 0
 
@@ -153,40 +152,10 @@ def on_branch(expr: sp.Expr, regime: Sequence[tuple[sp.Symbol, sp.Expr]]) -> sp.
 
 
 # --------------------------------------------------------------------------- sampling
-def rng(seed: int = 20250618) -> random.Random:
-    """The fixed-seed generator every spot check uses (reproducible runs)."""
-    return random.Random(seed)
-
-
 def rational(r: random.Random, lo: int = 1, hi: int = 9, den: int = 7) -> sp.Rational:
     """A random positive rational ``a/b``, ``1 <= b <= den``, ``lo <= a <= hi*b`` (so <= hi)."""
     b = r.randint(1, den)
     return sp.Rational(r.randint(lo, hi * b), b)
-
-
-def valid_point(r: random.Random, strong: bool = False) -> dict[sp.Symbol, sp.Expr]:
-    """A random exact parameter point satisfying every upper-bound hypothesis.
-
-    ``f < n/2``, ``gamma <= 2/beta`` (or ``<= 1/beta`` and ``mu <= beta`` when ``strong``),
-    ``kappa`` a square of a rational so ``sqrt(kappa)`` stays rational.
-    """
-    n = r.randint(3, 40)
-    f = r.randint(0, (n - 1) // 2)
-    beta = rational(r)
-    gamma = beta**-1 * sp.Rational(r.randint(1, 20), 20) * (1 if strong else 2)
-    mu = beta * sp.Rational(r.randint(1, 20), 20)
-    kappa = sp.Rational(r.randint(0, 30), r.randint(1, 10)) ** 2
-    return {
-        S.n: sp.Integer(n),
-        S.f: sp.Integer(f),
-        S.m: sp.Integer(r.randint(1, 12)),
-        S.T: sp.Integer(r.randint(1, 25)),
-        S.gamma: gamma,
-        S.L: rational(r),
-        S.beta: beta,
-        S.mu: mu,
-        S.kappa: kappa,
-    }
 
 
 def multiset_subsets(
@@ -266,18 +235,3 @@ def result(name: str, passed: bool, compared: str, **exprs: object) -> CheckResu
     """Build a :class:`CheckResult`; keyword expressions become the verbose detail."""
     detail = "; ".join(f"{k} = {show(v)}" for k, v in exprs.items())
     return CheckResult(name=name, passed=bool(passed), compared=compared, detail=detail)
-
-
-def balanced(expr: sp.Expr) -> sp.Expr:
-    """``expr`` with the registered Byzantine supremum ``HalvesGap(n, f, m)`` (best honest
-    split, found by the constructions) replaced by THEORY's equal-halves formula
-    ``HALVES_GAP_BALANCED``: the symbolic App. C.3 checks are about that layout."""
-    from boundkit.bounds import HALVES_GAP_BALANCED, HalvesGap
-    from boundkit.bounds.symbols import f as f_
-    from boundkit.bounds.symbols import m as m_
-    from boundkit.bounds.symbols import n as n_
-
-    def swap(e: sp.Expr) -> sp.Expr:
-        return HALVES_GAP_BALANCED.xreplace(dict(zip((n_, f_, m_), e.args, strict=True)))
-
-    return expr.replace(lambda e: isinstance(e, HalvesGap), swap)

@@ -2,29 +2,32 @@
 
 For ``g(theta) = (a/2) theta^2 + b theta`` with ``0 <= mu <= a <= beta`` the gradient step
 ``G(theta) = theta - gamma g'(theta)`` is computed from ``g`` by differentiation, its
-Lipschitz ratio ``|G(x) - G(y)|/|x - y| = |1 - gamma a|`` is derived, and each claimed
-expansivity bound is shown to dominate it.  ``|1 - gamma a|`` is convex in ``a`` (the
-absolute value of an affine function), so its maximum over ``[mu, beta]`` is at an
+Lipschitz ratio ``|G(x) - G(y)|/|x - y| = |1 - gamma a|`` is derived, and each fact of
+:mod:`proofs_check.facts` (Lemma B.2) is shown to dominate it under its own conditions.
+``|1 - gamma a|`` is convex in ``a`` (the absolute value of an affine function), so its
+maximum over the curvature range is at an
 endpoint: both endpoints are checked, each as ``bound - (1 - gamma a) >= 0`` and
 ``bound + (1 - gamma a) >= 0``.  Hypotheses are written as substitutions with fresh
-nonnegative slacks (``gamma = 2/(beta + p)``, ``beta = mu + q``, ...).
+nonnegative slacks (:mod:`proofs_check.region`: ``gamma = (2/beta)/(1 + p)``, ...).  That
+the registry's hypotheses imply these conditions is checked in :mod:`proofs_check.derive`.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from boundkit.bounds import get
 from boundkit.bounds import symbols as S
+from proofs_check import facts as F
 from proofs_check.core import (
     CheckResult,
-    p_slack,
     proved_nonnegative,
     proved_positive,
     q_slack,
     result,
     same,
 )
+from proofs_check.facts import Expansivity
+from proofs_check.region import region
 
 a = sp.Symbol("a", nonnegative=True)
 b = sp.Symbol("b", real=True)
@@ -70,65 +73,60 @@ def check_step_is_affine() -> CheckResult:
     )
 
 
-def check_expansive_smooth() -> CheckResult:
-    """Lemma B.2(i): ``beta``-smooth: ``|1 - gamma a| <= 1 + gamma beta`` for ``a in [0, beta]``."""
-    oks = _dominates(1 + S.gamma * S.beta, [sp.Integer(0), S.beta], {})
+def _covers(fact: Expansivity) -> list[bool]:
+    """``fact.factor >= |1 - gamma a|`` at both ends of its curvature range, under its own
+    conditions (written with slacks)."""
+    return _dominates(fact.factor, list(fact.curvature), region(fact.conditions).substitution)
+
+
+def check_expansive_smooth(fact: Expansivity = F.SMOOTH) -> CheckResult:
+    """Lemma B.2(i): ``|1 - gamma a| <= 1 + gamma beta`` for ``a in [-beta, beta]``, with
+    equality at ``a = -beta`` (the factor cannot be lowered)."""
+    oks = _covers(fact)
+    attained = same(fact.factor, abs(step_ratio().subs(a, -S.beta)))
     return result(
         "expansivity/B.2(i)-smooth",
-        all(oks),
-        f"1 + gamma*beta >= |1 - gamma*a| at a = 0, beta: {oks}",
+        all(oks) and attained,
+        f"{fact.factor} >= |1 - gamma*a| at a = -beta, beta: {oks}; attained at a = -beta: "
+        f"{attained}",
     )
 
 
-def check_expansive_convex() -> CheckResult:
-    """Lemma B.2(ii): convex, ``gamma <= 2/beta``: ``|1 - gamma a| <= 1``, the convex factor.
-
-    The bound compared is the recursion factor registered for ``thm3.1/convex`` and
-    ``thm3.3/convex``; a sanity counterexample (``gamma = 3/beta``) must break it.
+def check_expansive_convex(fact: Expansivity = F.CONVEX) -> CheckResult:
+    """Lemma B.2(ii): convex, ``gamma <= 2/beta``: ``|1 - gamma a| <= 1`` on ``[0, beta]``;
+    the step condition cannot be widened (``gamma = 3/beta`` breaks the factor at ``a = beta``).
     """
-    factors = sorted({get(i).recursion.factor for i in ("thm3.1/convex", "thm3.3/convex")}, key=str)
-    hyp = {S.gamma: 2 / (S.beta + p_slack)}
-    oks = [ok for fac in factors for ok in _dominates(fac, [sp.Integer(0), S.beta], hyp)]
-    broken = all(_violated(fac, S.beta, {S.gamma: 3 / S.beta}) for fac in factors)
-    factor = factors[0] if len(factors) == 1 else factors
+    oks = _covers(fact)
+    broken = _violated(fact.factor, S.beta, {S.gamma: 3 / S.beta})
     return result(
         "expansivity/B.2(ii)-convex",
         all(oks) and broken,
-        f"registered factor {factor} >= |1 - gamma*a| at a = 0, beta under gamma <= 2/beta: "
-        f"{oks}; fails at gamma = 3/beta: {broken}",
-        factor=factor,
+        f"factor {fact.factor} >= |1 - gamma*a| at a = 0, beta under {fact.conditions}: {oks}; "
+        f"fails at gamma = 3/beta: {broken}",
     )
 
 
-def check_expansive_strongly_convex() -> CheckResult:
-    """Lemma B.2(iii): ``|1 - gamma a| <= 1 - gamma beta mu/(beta+mu)``, ``gamma <= 2/(beta+mu)``.
-
-    Then ``1 - gamma beta mu/(beta+mu) <= 1 - gamma mu/2`` (the registered strongly convex
-    factor) when ``mu <= beta``, and ``gamma <= 1/beta`` (the registered step rule)
-    implies ``gamma <= 2/(beta + mu)``.
-    """
-    contraction = 1 - S.gamma * S.beta * S.mu / (S.beta + S.mu)
-    hyp = {S.gamma: 2 / (S.beta + S.mu + p_slack)}
-    oks = _dominates(contraction, [S.mu, S.beta], hyp)
-    below_mu_breaks = _violated(contraction, sp.Integer(0), hyp)
-    factors = sorted(
-        {get(i).recursion.factor for i in ("thm3.1/strongly-convex", "thm3.3/strongly-convex")},
-        key=str,
-    )
-    below = all(
-        proved_nonnegative((fac - contraction).subs(S.beta, S.mu + q_slack)) for fac in factors
-    )
-    factor = factors[0] if len(factors) == 1 else factors
-    step_rule = proved_nonnegative((2 / (S.beta + S.mu) - 1 / S.beta).subs(S.beta, S.mu + q_slack))
+def check_expansive_strongly_convex(
+    fact: Expansivity = F.STRONGLY_CONVEX, relaxed: Expansivity = F.STRONGLY_CONVEX_RELAXED
+) -> CheckResult:
+    """Lemma B.2(iii): ``|1 - gamma a| <= 1 - gamma beta mu/(beta+mu)`` on ``[mu, beta]`` for
+    ``gamma <= 2/(beta+mu)`` (not at ``a = 0``: the curvature floor ``mu`` is needed), and the
+    relaxed factor ``1 - gamma mu/2`` used by eqs. (3), (6) is at least it when ``mu <= beta``
+    (and below it at ``mu = 2 beta``: the condition is needed)."""
+    oks = _covers(fact)
+    hyp = region(fact.conditions).substitution
+    below_mu_breaks = _violated(fact.factor, sp.Integer(0), hyp)
+    relax = region(relaxed.conditions).apply(relaxed.factor - fact.factor)
+    above = proved_nonnegative(relax)
+    needs_mu = proved_positive((fact.factor - relaxed.factor).subs(S.mu, 2 * S.beta))
     return result(
         "expansivity/B.2(iii)-strongly-convex",
-        all(oks) and below and step_rule and below_mu_breaks,
-        f"1 - gamma*beta*mu/(beta+mu) >= |1 - gamma*a| at a = mu, beta: {oks} "
-        f"(not at a = 0: {below_mu_breaks}); "
-        f"<= registered factor {factor}: {below}; gamma <= 1/beta => gamma <= 2/(beta+mu): "
-        f"{step_rule}",
-        contraction=contraction,
-        factor=factor,
+        all(oks) and below_mu_breaks and above and needs_mu,
+        f"{fact.factor} >= |1 - gamma*a| at a = mu, beta: {oks} (not at a = 0: "
+        f"{below_mu_breaks}); relaxed {relaxed.factor} >= it under {relaxed.conditions}: "
+        f"{above} (not at mu = 2 beta: {needs_mu})",
+        contraction=fact.factor,
+        relaxed=relaxed.factor,
     )
 
 

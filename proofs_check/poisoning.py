@@ -29,6 +29,7 @@ from proofs_check.core import (
     weighted_variance,
 )
 from proofs_check.recursions import geometric_sum
+from proofs_check.region import region
 
 n, f, m, L, T, gamma, mu = S.n, S.f, S.m, S.L, S.T, S.gamma, S.mu
 k = sp.Symbol("k", nonnegative=True, integer=True)
@@ -166,16 +167,18 @@ def check_p2_stability(res: Result | None = None) -> CheckResult:
     ends = [sp.simplify(diff.subs(z, e).subs(R, L / (2 * mu))) for e in (-R, R)]
     target = res.expression
     ok_ends = all(same(e, target) or same(e, -target) for e in ends)
-    # target >= 0 under gamma <= 1/mu: 0 <= 1 - gamma mu < 1 (gamma = 1/(mu + p))
-    contraction = (1 - gamma * mu).subs(gamma, 1 / (mu + sp.Symbol("p", nonnegative=True)))
-    ok_sign = proved_positive(1 - contraction) and bool(sp.simplify(contraction).is_nonnegative)
+    # target >= 0 inside the registered hypotheses (their step rule written with a slack):
+    # 0 <= 1 - gamma mu < 1, so the iterates approach their centres without overshooting
+    contraction = region(res.hypotheses).apply(1 - gamma * mu)
+    ok_sign = proved_positive(1 - contraction) and proved_nonnegative(contraction)
     lip = sp.simplify(sp.Max(*[abs(mu * (th - zz)) for th in (-R, R) for zz in (-R, R)]))
     ok_lip = same(lip.subs(R, L / (2 * mu)), L)
     return result(
         f"P2/stability/{res.id}",
         affine and ok_ends and ok_sign and ok_lip,
         f"sup_z |l(theta_T;z) - l(theta'_T;z)| from rsolve at R = L/(2mu) vs registered: "
-        f"{ok_ends}; 0 <= 1 - gamma*mu < 1: {ok_sign}; Lipschitz 2 mu R = L: {ok_lip}",
+        f"{ok_ends}; 0 <= 1 - gamma*mu < 1 under the registered hypotheses: {ok_sign}; "
+        f"Lipschitz 2 mu R = L: {ok_lip}",
         theta_T=sp.factor(th_s),
         endpoints=ends,
         registered=target,

@@ -1,31 +1,18 @@
-"""Upper bounds re-derived from their per-step recursions (THEORY.md s.2).
+"""Solving ``delta_{t+1} = eta*delta_t + increment`` (THEORY.md s.2), and the ``f = 0`` checks.
 
-Theorems 3.1 and 3.3 state ``delta_{t+1} <= eta*delta_t + increment``; the registered
-bound is ``link * delta_T`` from ``delta_0 = 0``.  The checks here solve that recursion
-with ``sympy.rsolve`` and, independently, as the unrolled geometric sum (``summation``),
-and iterate it in exact rationals at random valid points, never reading the registered
-closed form except as the thing compared against.
+:mod:`proofs_check.derive` composes the recursion of each upper bound from the facts and
+solves it here twice: with ``sympy.rsolve`` and as the unrolled geometric sum
+(``summation``).  The ``f = 0`` checks compare the registered bounds with Hardt, Recht and
+Singer (2016), written independently.
 """
 
 from __future__ import annotations
 
-import zlib
-
 import sympy as sp
 
-from boundkit.bounds import KAPPA_SMEA, Recursion, Result, get
+from boundkit.bounds import KAPPA_SMEA, Recursion, get
 from boundkit.bounds import symbols as S
-from proofs_check.core import (
-    CheckResult,
-    is_zero,
-    p_slack,
-    proved_positive,
-    q_slack,
-    result,
-    rng,
-    same,
-    valid_point,
-)
+from proofs_check.core import CheckResult, result, same
 
 _k = sp.Symbol("k", integer=True, nonnegative=True)
 _q = sp.Dummy("q", positive=True)
@@ -63,7 +50,7 @@ def solve_summation(rec: Recursion) -> sp.Expr:
     return rec.factor**S.T * rec.initial + rec.increment * geometric_sum(rec.factor, S.T)
 
 
-def _eliminate_factor(expr: sp.Expr, factor: sp.Expr) -> sp.Expr:
+def eliminate_factor(expr: sp.Expr, factor: sp.Expr) -> sp.Expr:
     """Write ``expr`` with ``factor`` as a fresh symbol (solving for ``gamma``).
 
     ``(1 - gamma*mu/2)**T`` and ``(2 - gamma*mu)**T/2**T`` are the same power; SymPy's
@@ -74,77 +61,6 @@ def _eliminate_factor(expr: sp.Expr, factor: sp.Expr) -> sp.Expr:
     e = sp.Symbol("eta", positive=True)
     (gamma_of_e,) = sp.solve(sp.Eq(factor, e), S.gamma)
     return expr.subs(S.gamma, gamma_of_e)
-
-
-def iterate(rec: Recursion, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr:
-    """``link * delta_T`` by running the recursion ``T`` times in exact arithmetic."""
-    factor = rec.factor.subs(point)
-    increment = rec.increment.subs(point)
-    value = rec.initial.subs(point)
-    for _ in range(int(point[S.T])):
-        value = factor * value + increment
-    return sp.nsimplify(rec.link.subs(point) * value)
-
-
-def check_recursion(res: Result, points: int = 12) -> CheckResult:
-    """Thm 3.1 / 3.3 (THEORY s.2): registered bound == link * solution of its recursion.
-
-    Three derivations are compared with ``res.expression``: ``rsolve``, the unrolled
-    geometric ``summation``, and ``points`` exact iterations at random valid points.
-    """
-    name = f"recursion/{res.id}"
-    rec = res.recursion
-    if rec is None:
-        return result(name, False, "no recursion registered")
-    by_rsolve = rec.link * solve_rsolve(rec)
-    by_sum = rec.link * solve_summation(rec)
-    ok_rsolve = is_zero(_eliminate_factor(by_rsolve - res.expression, rec.factor))
-    ok_sum = is_zero(_eliminate_factor(by_sum - res.expression, rec.factor))
-    r = rng(zlib.crc32(res.id.encode()))
-    strong = rec.factor != 1
-    bad = []
-    for _ in range(points):
-        pt = valid_point(r, strong=strong)
-        if iterate(rec, pt) != res.expression.subs(pt):
-            bad.append(pt)
-    passed = ok_rsolve and ok_sum and not bad
-    return result(
-        name,
-        passed,
-        f"L*delta_T (rsolve: {ok_rsolve}, summation: {ok_sum}, "
-        f"{points - len(bad)}/{points} exact iterations) vs registered",
-        rsolve=by_rsolve,
-        summation=by_sum,
-        registered=res.expression,
-        failing_points=bad,
-    )
-
-
-def check_simplified_dominates(res: Result) -> CheckResult:
-    """Eq. (3)/(6): the T-free ``simplified`` form is >= the bound for valid parameters.
-
-    ``simplified - expression`` must equal ``simplified * eta**T`` with ``eta`` the
-    recursion factor, and ``0 < eta < 1`` under ``gamma <= 1/beta``, ``mu <= beta``
-    (written ``gamma = 1/(beta + p)``, ``mu = beta/(1 + q)``, ``p, q >= 0``).
-    """
-    name = f"simplified>=bound/{res.id}"
-    if res.simplified is None or res.recursion is None:
-        return result(name, False, "no simplified form or recursion registered")
-    eta = res.recursion.factor
-    gap_ratio = (res.simplified - res.expression) / res.simplified
-    is_power = is_zero(_eliminate_factor(gap_ratio - eta**S.T, eta))
-    hyp = {S.gamma: 1 / (S.beta + p_slack), S.mu: S.beta / (1 + q_slack)}
-    eta_h = eta.subs(hyp)
-    in_unit = proved_positive(eta_h) and proved_positive(1 - eta_h)
-    simp_pos = proved_positive(res.simplified.subs({S.n: 2 * S.f + sp.Symbol("s", positive=True)}))
-    return result(
-        name,
-        is_power and in_unit and simp_pos,
-        f"(simplified - bound)/simplified == eta^T: {is_power}; 0 < eta < 1: {in_unit}; "
-        f"simplified > 0: {simp_pos}",
-        eta=eta,
-        eta_under_hypotheses=eta_h,
-    )
 
 
 def check_f0_hardt(result_id: str) -> CheckResult:

@@ -1,5 +1,6 @@
-"""High-precision comparisons shared by the construction tests (50 digits, tolerance
-``10**-40`` relative: the verification tolerance of ``boundkit.checks.verify``)."""
+"""High-precision comparisons for the construction tests of *numeric* helpers (bisections,
+``m -> oo`` limits; 50 digits, tolerance ``10**-40`` relative).  Verdicts on constructions
+use :func:`boundkit.checks.decide.compare` instead (exact, no tolerance)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from boundkit.bounds.halves_gap import (
     SIGMA_M_SQUARED,
     HalvesGap,
 )
-from boundkit.bounds.kappa import KAPPA_LOWER, KAPPA_SMEA
+from boundkit.bounds.kappa import KAPPA_LOWER, KAPPA_SMEA, KAPPA_SMEA_RECALLED
 from boundkit.bounds.orthogonal_gap import ORTHOGONAL_GAP, OrthogonalGap
 from boundkit.bounds.registry import REGISTRY, get, select
 from boundkit.bounds.result import Recursion, Result
@@ -30,6 +30,7 @@ __all__ = [
     "HALVES_P_STAR",
     "KAPPA_LOWER",
     "KAPPA_SMEA",
+    "KAPPA_SMEA_RECALLED",
     "ORTHOGONAL_GAP",
     "REGISTRY",
     "SIGMA_M_SQUARED",

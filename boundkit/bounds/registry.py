@@ -4,8 +4,11 @@ Each :class:`~boundkit.bounds.result.Result` carries an id, the paper reference,
 model, the algorithms and convexity it covers, its kind (``upper``, ``lower``,
 ``identity``), its hypotheses as SymPy relations, the bound as a SymPy expression and, for
 upper bounds, the per-step :class:`~boundkit.bounds.result.Recursion` it solves.
-``proofs_check`` re-derives each upper bound from its recursion; ``verify`` confronts bounds
-with simulated constructions.
+``proofs_check`` derives each upper bound's recursion from lemma-level facts stated once
+(``proofs_check/facts.py``), solves it and compares the solution with the expression (and
+the recursion) registered here, checks that the hypotheses imply the facts' step-size
+conditions, and tests every lower bound against an exact brute-force supremum of its
+construction; ``verify`` confronts bounds with simulated constructions.
 
 Conventions.  ``N = (n - f) m`` honest samples, ``h = n - f`` honest workers.  Upper
 bounds on uniform stability read ``eps <= L * delta_T`` where ``delta_t`` solves the
@@ -19,7 +22,7 @@ from collections.abc import Iterable
 
 import sympy as sp
 
-from boundkit.bounds.halves_gap import HALVES_GAP
+from boundkit.bounds.halves_gap import HALVES_GAP, HalvesGap
 from boundkit.bounds.hypotheses import (
     CONVEX_STEP,
     F_GE_THIRD,
@@ -29,7 +32,12 @@ from boundkit.bounds.hypotheses import (
     MU_BELOW_BETA,
     STRONG_STEP,
 )
-from boundkit.bounds.kappa import KAPPA_LOWER, KAPPA_SMEA
+from boundkit.bounds.kappa import (
+    KAPPA_LOWER,
+    KAPPA_SMEA,
+    KAPPA_SMEA_RECALLED,
+    SMEA_SHARP_DEVIATION,
+)
 from boundkit.bounds.orthogonal_gap import ORTHOGONAL_GAP
 from boundkit.bounds.result import Recursion, Result
 from boundkit.bounds.symbols import (
@@ -51,11 +59,13 @@ from boundkit.bounds.symbols import (
     z1,
     z2,
 )
+from boundkit.bounds.two_sided_gap import TWO_SIDED_GAP
 from boundkit.errors import ParameterError
 
 _ETA_STRONG = 1 - gamma * mu / 2  # expansivity used in the strongly convex bounds
 _BYZ_TERM = 1 / N + sp.sqrt(kappa)
 _POISON_TERM = (f + 1 / m) / (n - f)
+_SHARP_TERM = 1 / N + SMEA_SHARP_DEVIATION  # SMEA, honest gradients in the L-ball
 _KAPPA_DEFAULT = {"kappa": KAPPA_SMEA}
 
 
@@ -73,7 +83,8 @@ def _registry() -> tuple[Result, ...]:
             expression=2 * gamma * L**2 * T * _BYZ_TERM,
             hypotheses=(HONEST_MAJORITY, CONVEX_STEP),
             recursion=Recursion(factor=sp.Integer(1), increment=2 * gamma * L * _BYZ_TERM),
-            note="any (f, kappa)-robust rule; kappa defaults to kappa_SMEA",
+            note="any (f, kappa)-robust rule; kappa defaults to SMEA's sharp kappa* = "
+            "4f/(n-2f) (kappa/smea)",
             defaults=_KAPPA_DEFAULT,
         ),
         Result(
@@ -89,7 +100,8 @@ def _registry() -> tuple[Result, ...]:
             hypotheses=(HONEST_MAJORITY, STRONG_STEP, MU_BELOW_BETA),
             recursion=Recursion(factor=_ETA_STRONG, increment=2 * gamma * L * _BYZ_TERM),
             simplified=4 * L**2 / mu * _BYZ_TERM,
-            note="constant 4 (not Hardt et al.'s 2) from the 1 - gamma*mu/2 expansivity",
+            note="constant 4 (not Hardt et al.'s 2) from the 1 - gamma*mu/2 expansivity; "
+            "kappa defaults to SMEA's sharp kappa* = 4f/(n-2f) (kappa/smea)",
             defaults=_KAPPA_DEFAULT,
         ),
         Result(
@@ -160,10 +172,11 @@ def _registry() -> tuple[Result, ...]:
             quantity="uniform stability",
             expression=gamma * L**2 * T * ORTHOGONAL_GAP,
             hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, sp.StrictGreaterThan(ORTHOGONAL_GAP, 0)),
-            note="supremum approached by construction (B3): Byzantine vectors along e2, "
-            "orthogonal to every honest gradient; about 2 sqrt(f/(n-f)) for every f < n/3 "
-            "(0 where B3 is not defined); needs dimension >= 2 and uniform stability over "
-            "the whole L-ball of data",
+            note="supremum approached by construction (B3) for f < n/3: Byzantine vectors "
+            "along e2, orthogonal to every honest gradient; about 2 sqrt(f/(n-f)) (0 where B3 "
+            "is not defined); for f >= n/3 a valid lower bound that can lie below B3's "
+            "supremum (proofs_check orthogonal/registered-vs-sweep); needs dimension >= 2 "
+            "and uniform stability over the whole L-ball of data",
         ),
         Result(
             id="thm3.4/gd-convex",
@@ -232,20 +245,25 @@ def _registry() -> tuple[Result, ...]:
         Result(
             id="thm4.2",
             title="Generalization gap between the threat models",
-            reference="Theorem 4.2, eq. (18)",
+            reference="Theorem 4.2, eq. (18); Lemma 4.1 setting (m = 1)",
             threat="both",
             algorithms=("gd",),
             convexity="convex",
             kind="lower",
-            quantity="ratio gen_byzantine / gen_poisoning",
-            expression=sp.sqrt(f / (n - 2 * f)) * (n - f) / (f + 1),
-            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD),
-            note="order of the ratio; unbounded as f -> n/2",
+            quantity="ratio of the largest gen_byzantine to the largest gen_poisoning",
+            expression=HalvesGap(n, f, 1) * (n - f) / (2 * (f + 1)),
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING),
+            note="reached: the (B1)/(B2) halves attack at m = 1 (gamma L^2 T HalvesGap(n, f, 1)) "
+            "over (P1), which attains eq. (5) (2 gamma L^2 T (f + 1)/(n - f)), both divided by "
+            "2(n - f) (Lemma 4.1); of order sqrt(f/(n-2f))(n-f)/(f+1) (about half of it along "
+            "n = 2f + 1), unbounded as f -> n/2",
         ),
         Result(
             id="kappa/smea",
-            title="Robustness coefficient of SMEA",
-            reference="Allouah et al. 2023b, Prop. 5.1 (recalled)",
+            title="Robustness coefficient of SMEA, sharp (boundkit derivation)",
+            reference="boundkit derivation (issue 13): between-group covariance bound on W and "
+            "S, SMEA's lambda_max(Sigma_W) <= lambda_max(Sigma_S); docs/theory.md, 'Sharp "
+            "constants'; proofs_check kappa*/*",
             threat="byzantine",
             algorithms=("gd", "sgd"),
             convexity="any",
@@ -253,6 +271,23 @@ def _registry() -> tuple[Result, ...]:
             quantity="kappa",
             expression=KAPPA_SMEA,
             hypotheses=(HONEST_MAJORITY,),
+            note="kappa* = 4f/(n-2f), every dimension; attained (f honest at e1, n - 2f at 0, "
+            "f Byzantine at -e1), so it is SMEA's exact coefficient; the default kappa of "
+            "thm3.1; below the recalled value (kappa/smea-recalled) by (n-2f)/(n-f)",
+        ),
+        Result(
+            id="kappa/smea-recalled",
+            title="Robustness coefficient of SMEA, as recalled",
+            reference="Allouah et al. 2023b, Prop. 5.1 (recalled; THEORY.md s.1)",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="any",
+            kind="upper",
+            quantity="kappa",
+            expression=KAPPA_SMEA_RECALLED,
+            hypotheses=(HONEST_MAJORITY,),
+            note="(4f/(n-f))(1 + f/(n-2f))^2 = kappa* (n-f)/(n-2f); valid, not sharp; "
+            "pass kappa=... to use it in thm3.1",
         ),
         Result(
             id="kappa/universal-lower",
@@ -283,11 +318,80 @@ def _registry() -> tuple[Result, ...]:
             hypotheses=(HONEST_MAJORITY, sp.StrictLessThan(confidence_delta, 1)),
             note="universal constant c kept symbolic",
         ),
+        Result(
+            id="byzantine/two-sided-push",
+            title="Byzantine lower bound, every f, dimension 1 (boundkit, not from the paper)",
+            reference="boundkit construction (B4); docs/theory.md, 'The two-sided push'",
+            threat="byzantine",
+            algorithms=("gd",),
+            convexity="convex",
+            kind="lower",
+            quantity="uniform stability",
+            expression=gamma * L**2 * T * TWO_SIDED_GAP,
+            hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING),
+            note="supremum approached by construction (B4): the Byzantine workers push the "
+            "two runs in opposite directions; at least thm3.2's HalvesGap (1.01 to 2.67 "
+            "times) and the tailored attack on the default grid; 4f/(n-2f) + O(1/(mn)) for "
+            "f < n/3, 2 + 2 sqrt(f/(n-2f)) for f >= n/3",
+        ),
+        *_smea_sharp(),
+    )
+
+
+def _smea_sharp() -> tuple[Result, ...]:
+    """Theorem 3.1's recursion with SMEA's per-run deviation in the L-ball (issue 13, part 2)."""
+    note = (
+        "SMEA only: per run ||F - mean_S|| <= L (sqrt(f/(n-2f)) + min(2f/(n-f), "
+        "sqrt(f/(n-2f)))), the min being 2f/(n-f) since (n-f)^2 - 4f(n-2f) = (n-3f)^2; "
+        "below eq. (2) with kappa* by 2 gamma L^2 T (sqrt(f/(n-2f)) - 2f/(n-f)) (equal at "
+        "n = 3f); derived in proofs_check sharp/*"
+    )
+    reference = "boundkit (issue 13): Thm 3.1's recursion with SMEA's per-run deviation"
+    return (
+        Result(
+            id="byzantine/smea-sharp/convex",
+            title="Byzantine upper bound for SMEA, convex, sharp constants (boundkit)",
+            reference=reference + "; docs/theory.md, 'Sharp constants'",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=2 * gamma * L**2 * T * _SHARP_TERM,
+            hypotheses=(HONEST_MAJORITY, CONVEX_STEP),
+            recursion=Recursion(factor=sp.Integer(1), increment=2 * gamma * L * _SHARP_TERM),
+            note=note,
+        ),
+        Result(
+            id="byzantine/smea-sharp/strongly-convex",
+            title="Byzantine upper bound for SMEA, strongly convex, sharp constants (boundkit)",
+            reference=reference + "; docs/theory.md, 'Sharp constants'",
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="strongly-convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=4 * L**2 / mu * _SHARP_TERM * (1 - _ETA_STRONG**T),
+            hypotheses=(HONEST_MAJORITY, STRONG_STEP, MU_BELOW_BETA),
+            recursion=Recursion(factor=_ETA_STRONG, increment=2 * gamma * L * _SHARP_TERM),
+            simplified=4 * L**2 / mu * _SHARP_TERM,
+            note=note,
+        ),
     )
 
 
 REGISTRY: tuple[Result, ...] = _registry()
 _BY_ID: dict[str, Result] = {r.id: r for r in REGISTRY}
+
+#: the dimensions ``(smallest, largest or None)`` of the data a result speaks about, where
+#: it is not every dimension: (B3) pushes along an axis orthogonal to the honest gradients
+DIMENSIONS: dict[str, tuple[int, int | None]] = {"byzantine/orthogonal-push": (2, None)}
+
+
+def admits_dimension(result: Result, dimension: int) -> bool:
+    """Whether ``result`` speaks about data of this dimension (:data:`DIMENSIONS`)."""
+    low, high = DIMENSIONS.get(result.id, (1, None))
+    return dimension >= low and (high is None or dimension <= high)
 
 
 def get(result_id: str) -> Result:

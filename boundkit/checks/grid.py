@@ -30,9 +30,9 @@ class Grid:
     #: SGD constructions (exact expectation by enumeration, Monte Carlo beyond
     #: ``SGD_MAX_STATES`` states) run at these n only ...
     sgd_ns: tuple[int, ...] = (3, 4, 5, 6, 7, 10, 11, 20, 21)
-    #: ... and, where Monte Carlo is needed (T >= SGD_EXACT_MAX_T), at these n with the
-    #: extreme f = 1 and f = floor((n-1)/2) only: about 7 s a case at 150 samples.
-    sgd_monte_carlo_ns: tuple[int, ...] = (5, 11)
+    #: ... and, for long runs (T >= SGD_LONG_T, m > 1: about T^2/2 exact states, 2-3 s a
+    #: case at T = 100), at these n with the extreme f = 1 and f = floor((n-1)/2) only.
+    sgd_long_ns: tuple[int, ...] = (5, 11)
 
     def settings(self) -> Iterator[Setting]:
         """Grid points, ``T`` varying fastest: the points sharing ``(n, f, m)`` (and the
@@ -59,24 +59,27 @@ class Grid:
             f"n in {list(self.ns)}, f in {fs}, m in {list(self.ms)}, T in {list(self.Ts)}, "
             f"step_size={self.step_size}, lipschitz={self.lipschitz}, "
             f"smoothness={self.smoothness}, strong_convexity={self.strong_convexity}; "
-            f"SGD at n in {list(self.sgd_ns)}, and for T >= {SGD_EXACT_MAX_T} (Monte Carlo, "
-            f"{SGD_MONTE_CARLO_SAMPLES} coupled pairs) at n in {list(self.sgd_monte_carlo_ns)}"
-            " with f in {1, floor((n-1)/2)}"
+            f"SGD at n in {list(self.sgd_ns)}, and for T >= {SGD_LONG_T}, m > 1 at n in "
+            f"{list(self.sgd_long_ns)} with f in {{1, floor((n-1)/2)}}; SGD expectations "
+            f"exact up to {SGD_MAX_STATES} states (T < {SGD_EXACT_MAX_T}), beyond that "
+            "Monte Carlo with a rigorous interval"
         )
 
     def includes_sgd(self, setting: Setting) -> bool:
         """Whether an SGD construction runs at ``setting`` (see ``sgd_ns``)."""
-        if setting.T < SGD_EXACT_MAX_T or setting.m == 1:
+        if setting.T < SGD_LONG_T or setting.m == 1:
             return setting.n in self.sgd_ns
         extreme = setting.f in (1, (setting.n - 1) // 2)
-        return setting.n in self.sgd_monte_carlo_ns and extreme
+        return setting.n in self.sgd_long_ns and extreme
 
 
 #: SGD expectations are exact by enumeration up to this many reachable states
-SGD_MAX_STATES = 2000
-#: the P3 state count grows like T^2/2: from this T on the expectation is Monte Carlo
-SGD_EXACT_MAX_T = 63
-SGD_MONTE_CARLO_SAMPLES = 150
+SGD_MAX_STATES = 6000
+#: the P3 state count is T (T + 1)/2 + 1 (5051 at T = 100): from this T on (m > 1) it
+#: exceeds SGD_MAX_STATES and the expectation is Monte Carlo
+SGD_EXACT_MAX_T = 110
+#: from this T on (m > 1) SGD runs only at ``Grid.sgd_long_ns`` (cost, not exactness)
+SGD_LONG_T = 63
 
 DEFAULT_GRID = Grid(ns=(3, 4, 5, 6, 7, 10, 11, 20, 21, 51, 101))
 QUICK_GRID = Grid(ns=(5, 6, 11), ms=(1, 2), Ts=(1, 10))

@@ -7,7 +7,11 @@ The instability measured on the lower-bound constructions is fitted with
 ``p = 1/2``).  The Byzantine ``f < n/3`` regime (B2) is fitted and reported without a
 verdict: the paper leaves it open.  boundkit's own orthogonal push (B3, dimension 2;
 :mod:`boundkit.bounds.orthogonal_gap`) is fitted in ``x = f/(n-f)`` for ``f < n/3`` against
-``p = 1/2``.  Each regime is fitted at a large fixed ``n`` and, to
+``p = 1/2``.  boundkit's two-sided push (B4, dimension 1;
+:mod:`boundkit.bounds.two_sided_gap`) is fitted in ``x = f/(n-2f)``: for ``f >= n/3``
+against ``p = 1/2`` (its closed form ``2 + 2 sqrt(x (1 - [h odd]/h^2))``), for ``f < n/3``
+against ``p = 1`` (``4x + 2/(m (n-2f)) + 2x/(m (n-f))``: linear in ``x`` up to an offset that
+varies by less than ``2/(m n)``).  Each regime is fitted at a large fixed ``n`` and, to
 follow ``n -> infinity`` at fixed ``f/n``, at a sequence of growing ``n``.
 """
 
@@ -63,6 +67,10 @@ def _orthogonal_fs(n: int) -> list[int]:
     return _spread([f for f in range(1, -(-n // 3)) if 3 * f < n], 30)
 
 
+def _two_sided_high_fs(n: int) -> list[int]:
+    return _spread(range(-(-n // 3), (n - 1) // 2 + 1), 30)
+
+
 REGIMES: tuple[Regime, ...] = (
     Regime("data poisoning", "P1", "f/(n-f)", 1.0, _poisoning_fs, lambda n, f: Fraction(f, n - f)),
     Regime(
@@ -88,6 +96,22 @@ REGIMES: tuple[Regime, ...] = (
         0.5,
         _orthogonal_fs,
         lambda n, f: Fraction(f, n - f),
+    ),
+    Regime(
+        "Byzantine, f >= n/3, two-sided (B4, boundkit)",
+        "B4",
+        "f/(n-2f)",
+        0.5,
+        _two_sided_high_fs,
+        lambda n, f: Fraction(f, n - 2 * f),
+    ),
+    Regime(
+        "Byzantine, f < n/3, two-sided (B4, boundkit)",
+        "B4",
+        "f/(n-2f)",
+        1.0,
+        _orthogonal_fs,
+        lambda n, f: Fraction(f, n - 2 * f),
     ),
 )
 

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from boundkit.cli import arguments as cli
-from boundkit.cli import output
-
-
-def _int_list(name: str, minimum: int):
-    """Parse ``20,40,100`` as a list of integers ``>= minimum``."""
-
-    def parse(text: str) -> list[int]:
-        parse_one = cli.integer(name, minimum)
-        return [parse_one(part) for part in text.split(",")]
-
-    return parse
+from boundkit.cli import limits, output
 
 
 def register_attack_search(sub: argparse._SubParsersAction) -> None:
@@ -29,27 +18,82 @@ def register_attack_search(sub: argparse._SubParsersAction) -> None:
         "the L-ball (up to three distinct vectors, one changed worker, m = 1) and "
         "run-dependent Byzantine vectors, in d = 1 and 2; re-evaluate the best exactly, "
         "fit its exponent in f/(n-f) and plot it beside the B1/B2/B3 pushes and eqs. (2), (5).",
+        epilog=limits.epilog(
+            ("n", limits.ATTACK_N),
+            ("restarts", limits.ATTACK_RESTARTS),
+            ("evaluations", limits.ATTACK_EVALUATIONS),
+        )
+        + f" At most {limits.ATTACK_COUNT} values in --ns; a progress bar per (n, f, d).",
     )
     p.add_argument(
         "--d",
-        type=int,
-        choices=(1, 2),
+        type=_dimension,
         action="append",
         default=None,
-        help="dimension (repeatable; default 1 and 2)",
+        help="dimension 1 or 2 (repeatable; default 1 and 2)",
     )
-    p.add_argument("--ns", type=_int_list("ns", 5), default=[20, 40, 100], help="e.g. 20,40,100")
-    p.add_argument("--seed", type=cli.integer("seed", 0), default=0)
-    p.add_argument("--restarts", type=cli.integer("restarts", 0), default=10)
     p.add_argument(
-        "--evaluations", type=cli.integer("evaluations", 1), default=500, help="per climb"
+        "--ns",
+        type=cli.integer_list("ns", 5, limits.ATTACK_N, limits.ATTACK_COUNT),
+        default=[20, 40, 100],
+        help=f"e.g. 20,40,100 (at most {limits.ATTACK_COUNT} values; {limits.ATTACK_N.help('n')})",
     )
-    p.add_argument("--out", default="reports/attack_search.png", help="PNG path")
-    p.add_argument("--csv", default=None, metavar="PATH", help="the table as CSV")
-    p.add_argument("--json", default=None, metavar="PATH", help="the certificates as JSON")
-    p.add_argument("--markdown", default=None, metavar="PATH", help="table and fits")
+    p.add_argument(
+        "--seed",
+        type=cli.integer("seed", 0, limits.SEED),
+        default=0,
+        help=f"seed (default 0; {limits.SEED.help('seed')})",
+    )
+    p.add_argument(
+        "--restarts",
+        type=cli.integer("restarts", 0, limits.ATTACK_RESTARTS),
+        default=10,
+        help=f"random restarts per point (default 10; {limits.ATTACK_RESTARTS.help('restarts')})",
+    )
+    p.add_argument(
+        "--evaluations",
+        type=cli.integer("evaluations", 1, limits.ATTACK_EVALUATIONS),
+        default=500,
+        help=f"per climb (default 500; {limits.ATTACK_EVALUATIONS.help('evaluations')})",
+    )
+    p.add_argument(
+        "--out",
+        type=cli.path("out"),
+        default="reports/attack_search.png",
+        help="PNG path (ends in .png)",
+    )
+    p.add_argument(
+        "--csv", type=cli.path("csv"), default=None, metavar="PATH", help="the table as CSV"
+    )
+    p.add_argument(
+        "--json",
+        type=cli.path("json"),
+        default=None,
+        metavar="PATH",
+        help="the certificates as JSON",
+    )
+    p.add_argument(
+        "--markdown",
+        type=cli.path("markdown"),
+        default=None,
+        metavar="PATH",
+        help="table and fits (default: stdout)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=run_attack_search)
+
+
+def _dimension(text: str) -> int:
+    return cli.read_integer("d", text, 1, limits.Limit(2, "the search models d = 1 and 2"))
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Every output path checked before any work."""
+    output.check_output("out", args.out, suffix=".png")
+    for name in ("csv", "json", "markdown"):
+        if getattr(args, name):
+            output.check_output(name, getattr(args, name), stdout=name == "markdown")
+    output.check_distinct(out=args.out, csv=args.csv, json=args.json, markdown=args.markdown)
 
 
 def _attack_search_command(args: argparse.Namespace) -> str:
@@ -69,20 +113,19 @@ def run_attack_search(args: argparse.Namespace) -> int:
     from boundkit.outputs.attack_search_plot import plot
     from boundkit.outputs.attack_search_report import certificates_json, to_csv, to_markdown
 
-    for path in (args.out, args.csv, args.json, args.markdown):
-        if path:
-            output.check_parent(path)
+    _check_paths(args)
     settings = SearchSettings(restarts=args.restarts, evaluations=args.evaluations, seed=args.seed)
     problems = plan(args.ns, tuple(args.d or (1, 2)))
     wrap = output.progress(not args.no_progress, "attack-search")
     rows = [row(problem, settings) for problem in wrap(problems, len(problems))]
     fits = fit_exponents(rows)
-    plot(rows, args.out)
-    print(f"wrote {args.out}", file=sys.stderr)
+    files = output.Outputs()
+    files.render("out", args.out, lambda path: plot(rows, path))
     text = to_markdown(rows, fits, settings, _attack_search_command(args))
-    output.write(args.markdown or "-", text)
+    files.text("markdown", args.markdown or output.STDOUT, text)
     if args.csv:
-        output.write(args.csv, to_csv(rows))
+        files.text("csv", args.csv, to_csv(rows))
     if args.json:
-        output.write(args.json, json.dumps(certificates_json(rows), indent=1) + "\n")
+        files.text("json", args.json, json.dumps(certificates_json(rows), indent=1) + "\n")
+    files.commit()
     return cli.EXIT_OK

@@ -7,8 +7,7 @@ import argparse
 import sys
 
 from boundkit.cli import arguments as cli
-from boundkit.cli import output
-from boundkit.errors import ParameterError
+from boundkit.cli import limits, output
 
 
 def register_figure(sub: argparse._SubParsersAction) -> None:
@@ -20,41 +19,67 @@ def register_figure(sub: argparse._SubParsersAction) -> None:
         help="Figure 1: generalization error against f, poisoning vs Byzantine",
         description="Exact generalization error in the Lemma 4.1 setting under worst-case "
         "poisoning and the tailored Byzantine attack, with the scaled theory curves.",
+        epilog=limits.epilog(
+            ("n", limits.FIGURE_N), ("T", limits.FIGURE_T), ("dps", limits.FIGURE_DPS)
+        ),
     )
-    p.add_argument("--n", type=cli.integer("n", 5), default=d.n, help=f"workers (default {d.n})")
-    p.add_argument("--T", type=cli.integer("T", 1), default=d.T, help=f"iterations ({d.T})")
+    p.add_argument(
+        "--n",
+        type=cli.integer("n", 5, limits.FIGURE_N),
+        default=d.n,
+        help=f"workers (default {d.n}; {limits.FIGURE_N.help('n')})",
+    )
+    p.add_argument(
+        "--T",
+        type=cli.integer("T", 1, limits.FIGURE_T),
+        default=d.T,
+        help=f"iterations (default {d.T}; {limits.FIGURE_T.help('T')})",
+    )
     p.add_argument(
         "--step-size",
-        type=cli.exact_number("step_size"),
+        type=cli.exact_number("step_size", positive=True),
         default=d.step_size,
-        help=f"step size gamma (default {d.step_size})",
+        help=f"step size gamma > 0 (default {d.step_size})",
     )
     p.add_argument(
         "--lipschitz",
-        type=cli.exact_number("lipschitz"),
+        type=cli.exact_number("lipschitz", positive=True),
         default=d.lipschitz,
-        help=f"Lipschitz constant L (default {d.lipschitz})",
+        help=f"Lipschitz constant L > 0 (default {d.lipschitz})",
     )
     p.add_argument("--log", action="store_true", help="logarithmic y axis")
-    p.add_argument("--out", default="reports/figure1.png", help="PNG path")
-    p.add_argument("--csv", default=None, metavar="PATH", help="also write the data as CSV")
-    cli.dps_argument(p)
+    p.add_argument(
+        "--out", type=cli.path("out"), default="reports/figure1.png", help="PNG path (ends in .png)"
+    )
+    p.add_argument(
+        "--csv",
+        type=cli.path("csv"),
+        default=None,
+        metavar="PATH",
+        help="also write the data as CSV",
+    )
+    cli.dps_argument(p, limits.FIGURE_DPS)
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(handler=run_figure)
 
 
-def make_figure(params, out: str, csv_path: str | None, log: bool, progress: bool) -> list:
+def check_figure_paths(out: str, csv_path: str | None) -> None:
+    """The figure's output paths, before any work."""
+    output.check_output("out", out, suffix=".png")
+    if csv_path:
+        output.check_output("csv", csv_path)
+    output.check_distinct(out=out, csv=csv_path)
+
+
+def make_figure(params, out: str, csv_path: str | None, log: bool, progress: bool, files):
+    """Compute Figure 1 and stage its files on ``files`` (an :class:`output.Outputs`)."""
     from boundkit.outputs import figure
 
-    output.check_parent(out)
-    if csv_path:
-        output.check_parent(csv_path)
     print(f"figure 1: {params.describe()}", file=sys.stderr)
     points = figure.compute(params, progress=output.progress(progress, "figure"))
-    figure.plot(points, params, out, log=log)
-    print(f"wrote {out}", file=sys.stderr)
+    files.render("out", out, lambda path: figure.plot(points, params, path, log=log))
     if csv_path:
-        output.write(csv_path, figure.to_csv(points))
+        files.text("csv", csv_path, figure.to_csv(points))
     below = [p.f for p in points if not p.byzantine_above]
     if below:
         print(f"Byzantine curve not above poisoning at f = {below}", file=sys.stderr)
@@ -65,13 +90,12 @@ def run_figure(args: argparse.Namespace) -> int:
     from boundkit.config import Setting
     from boundkit.outputs.figure import FigureParameters
 
-    if args.step_size <= 0:
-        raise ParameterError("step_size", "step_size > 0", args.step_size)
-    if args.lipschitz <= 0:
-        raise ParameterError("lipschitz", "lipschitz > 0", args.lipschitz)
     Setting(n=args.n, f=1, T=args.T, step_size=args.step_size, lipschitz=args.lipschitz)
+    check_figure_paths(args.out, args.csv)
     params = FigureParameters(
         n=args.n, T=args.T, step_size=args.step_size, lipschitz=args.lipschitz, dps=args.dps
     )
-    make_figure(params, args.out, args.csv, args.log, not args.no_progress)
+    files = output.Outputs()
+    make_figure(params, args.out, args.csv, args.log, not args.no_progress, files)
+    files.commit()
     return cli.EXIT_OK

@@ -4,14 +4,15 @@ Figure 1 in ``reports/``."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from boundkit.cli import arguments as cli
-from boundkit.cli import output
-from boundkit.cli.figure import make_figure
+from boundkit.cli import limits, output
+from boundkit.cli.figure import check_figure_paths, make_figure
 from boundkit.cli.rates import compute_rates
-from boundkit.cli.verify import run_verify
-from boundkit.errors import ParameterError
+from boundkit.cli.verify import verify_to
+
+#: The files ``report`` (re)writes in its directory.
+FILES = ("rates.md", "rates.tex", "fits.md", "figure1.png", "figure1.csv", "verification.md")
 
 
 def register_report(sub: argparse._SubParsersAction) -> None:
@@ -19,10 +20,22 @@ def register_report(sub: argparse._SubParsersAction) -> None:
         "report",
         help="regenerate Table 1, the fits, the verification report and Figure 1 in reports/",
         description="Regenerate reports/: rates.md and rates.tex (Table 1), fits.md (fitted "
-        "exponents), verification.md (default verify grid), figure1.png and figure1.csv.",
+        "exponents), verification.md (default verify grid), figure1.png and figure1.csv. "
+        "All six files are replaced together at the end, or none is.",
+        epilog=limits.epilog(("workers", limits.WORKERS)),
     )
-    p.add_argument("--directory", default="reports", help="output directory (default reports)")
-    p.add_argument("--workers", type=cli.integer("workers", 1), default=1)
+    p.add_argument(
+        "--directory",
+        type=cli.path("directory"),
+        default="reports",
+        help="output directory (default reports)",
+    )
+    p.add_argument(
+        "--workers",
+        type=cli.integer("workers", 1, limits.WORKERS),
+        default=1,
+        help=f"worker processes for verify (default 1; {limits.WORKERS.help('workers')})",
+    )
     p.add_argument("--quick", action="store_true", help="quick verify grid (for tests)")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(handler=run_report)
@@ -33,20 +46,24 @@ def run_report(args: argparse.Namespace) -> int:
     from boundkit.outputs import rate_table
     from boundkit.outputs.figure import FigureParameters
 
-    out = Path(args.directory)
-    if not out.is_dir():
-        raise ParameterError("directory", "an existing directory", args.directory)
+    out = output.check_directory("directory", args.directory)
+    for name in FILES:
+        output.check_output("directory", str(out / name))
+    check_figure_paths(str(out / "figure1.png"), str(out / "figure1.csv"))
     progress = not args.no_progress
-    output.write(str(out / "rates.md"), rate_table.render("markdown"))
-    output.write(str(out / "rates.tex"), rate_table.render("latex"))
+    files = output.Outputs()
+    files.text("directory", str(out / "rates.md"), rate_table.render("markdown"))
+    files.text("directory", str(out / "rates.tex"), rate_table.render("latex"))
     fits = compute_rates((101, 1001, 3001), 50, progress)
-    output.write(str(out / "fits.md"), "# Fitted exponents\n\n" + rates.render(fits, "markdown"))
+    fits_text = "# Fitted exponents\n\n" + rates.render(fits, "markdown")
+    files.text("directory", str(out / "fits.md"), fits_text)
     make_figure(
         FigureParameters(),
         str(out / "figure1.png"),
         str(out / "figure1.csv"),
         log=False,
         progress=progress,
+        files=files,
     )
     verify_args = argparse.Namespace(
         quick=args.quick,
@@ -59,6 +76,7 @@ def run_report(args: argparse.Namespace) -> int:
         no_proofs=False,
         no_progress=not progress,
     )
-    status = run_verify(verify_args)
+    status = verify_to(verify_args, files)
+    files.commit()
     failed_fits = sum(fit.status == "FAIL" for fit in fits)
     return cli.EXIT_FAILED if status or failed_fits else cli.EXIT_OK

@@ -6,7 +6,10 @@ import argparse
 import json
 
 from boundkit.cli import arguments as cli
+from boundkit.cli import limits
 from boundkit.errors import ParameterError
+
+_SIZES = {"n": limits.SIMULATE_MAX_N, "m": limits.SIMULATE_M, "T": limits.SIMULATE_MAX_T}
 
 
 def register_simulate(sub: argparse._SubParsersAction) -> None:
@@ -15,12 +18,16 @@ def register_simulate(sub: argparse._SubParsersAction) -> None:
         help="run one construction at given parameters",
         description="Build one lower-bound construction, simulate both runs and print the "
         "final parameters, the gap, the stability reached, its closed form and the bounds.",
+        epilog=limits.simulate_epilog(),
     )
     p.add_argument(
-        "--construction", required=True, metavar="NAME", help="P1, P2, P3, B1, B2 or tailored"
+        "--construction",
+        required=True,
+        metavar="NAME",
+        help="P1, P2, P3, B1, B2, B3 or tailored",
     )
-    cli.add_setting_arguments(p, required=True)
-    cli.dps_argument(p)
+    cli.add_setting_arguments(p, required=True, limits=_SIZES)
+    cli.dps_argument(p, limits.SIMULATE_DPS)
     p.add_argument("--json", action="store_true", help="print one JSON record")
     p.set_defaults(handler=run_simulate)
 
@@ -33,6 +40,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     from constructions import CONSTRUCTIONS
 
     setting = cli.setting_from(args)
+    limits.check_construction(name, setting.n, setting.f, setting.T, setting.m)
     reason = CONSTRUCTIONS[name].applies(setting)
     if reason is not None:
         raise ParameterError("construction", f"{name} defined at these parameters: {reason}")

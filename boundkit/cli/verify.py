@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import socket
 from typing import TYPE_CHECKING
 
 from boundkit.cli import arguments as cli
-from boundkit.cli import output
+from boundkit.cli import limits, output
+from boundkit.errors import ParameterError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,23 +29,40 @@ def register_verify(sub: argparse._SubParsersAction) -> None:
         help="check upper >= empirical >= lower for every construction over a grid",
         description="Run the symbolic proof checks, evaluate every registered bound on the "
         "grid, simulate every lower-bound construction and check upper >= empirical >= lower "
-        "and empirical == closed form at the working precision. Exit 1 if any check fails.",
+        "and empirical == closed form, each decided exactly, algebraically, by refined arb "
+        "balls or (Monte Carlo) by a rigorous confidence interval; never by a tolerance. "
+        "Exit 1 if any check fails or is UNDECIDED.",
+        epilog=limits.epilog(("dps", limits.VERIFY_DPS), ("workers", limits.WORKERS))
+        + " --scheduler is checked with a connection before any work.",
     )
     p.add_argument("--quick", action="store_true", help="a small grid (seconds)")
-    cli.dps_argument(p)
-    p.add_argument("--json", default=None, metavar="PATH", help="one JSON record per check")
-    p.add_argument("--markdown", default=None, metavar="PATH", help="markdown report")
+    cli.dps_argument(p, limits.VERIFY_DPS)
+    p.add_argument(
+        "--json",
+        type=cli.path("json"),
+        default=None,
+        metavar="PATH",
+        help="one JSON record per check",
+    )
+    p.add_argument(
+        "--markdown",
+        type=cli.path("markdown"),
+        default=None,
+        metavar="PATH",
+        help="markdown report",
+    )
     p.add_argument(
         "--workers",
-        type=cli.integer("workers", 1),
+        type=cli.integer("workers", 1, limits.WORKERS),
         default=1,
-        help="local worker processes (default 1)",
+        help=f"local worker processes (default 1; {limits.WORKERS.help('workers')})",
     )
     p.add_argument(
         "--scheduler",
         default=None,
         metavar="ADDRESS",
-        help="run on a Dask distributed cluster (needs boundkit[distributed])",
+        help="run on a Dask distributed cluster at tcp://HOST:PORT (needs "
+        "boundkit[distributed]; checked with a connection before any work)",
     )
     p.add_argument(
         "--construction",
@@ -56,16 +76,62 @@ def register_verify(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_verify)
 
 
+_ADDRESS = re.compile(r"(?:tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]{1,253}):([0-9]{1,5})")
+#: Seconds allowed for the connection that checks ``--scheduler`` before any work.
+SCHEDULER_TIMEOUT = 5
+
+
+def check_scheduler(address: str) -> None:
+    """``--scheduler``: the address grammar, the optional extra, and a TCP connection."""
+    match = _ADDRESS.fullmatch(address)
+    if match is None or not 1 <= int(match.group(2)) <= 65535:
+        raise ParameterError("scheduler", "an address tcp://HOST:PORT", address)
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        rule = "the 'distributed' extra installed: pip install 'boundkit[distributed]'"
+        raise ParameterError("scheduler", rule, address) from None
+    host, port = match.group(1).strip("[]"), int(match.group(2))
+    try:
+        socket.create_connection((host, port), timeout=SCHEDULER_TIMEOUT).close()
+    except OSError as error:
+        rule = f"a Dask scheduler accepting connections (checked for {SCHEDULER_TIMEOUT} s)"
+        reason = error.strerror or type(error).__name__
+        raise ParameterError("scheduler", rule, f"{address}: {reason}") from None
+
+
+def check_verify_arguments(args: argparse.Namespace) -> None:
+    """Everything ``verify`` reads, checked before any work."""
+    cli.construction_names(args.construction)
+    if args.json:
+        output.check_output("json", args.json)
+    if args.markdown:
+        output.check_output("markdown", args.markdown)
+    output.check_distinct(json=args.json, markdown=args.markdown)
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+
+
 def run_verify(args: argparse.Namespace) -> int:
+    check_verify_arguments(args)
+    files = output.Outputs()
+    status = verify_to(args, files)
+    files.commit()
+    return status
+
+
+def verify_to(args: argparse.Namespace, files: output.Outputs) -> int:
+    """Run verify (arguments already checked) and stage its files on ``files``."""
     from boundkit.checks.central_claim import central_claim
     from boundkit.checks.grid import DEFAULT_GRID, QUICK_GRID
+    from boundkit.checks.verify import FAMILY_FAILURE_PROBABILITY, decision_policy
     from boundkit.outputs import report, summary
     from boundkit.parallel import process_pool
 
     grid = QUICK_GRID if args.quick else DEFAULT_GRID
     names = cli.construction_names(args.construction)
     print(f"grid: {grid.describe()}")
-    print(f"precision: {args.dps} digits, relative tolerance 1e-{args.dps - 10}")
+    print(decision_policy(args.dps))
     with process_pool(args.workers if args.scheduler is None else 1) as pool:
         proof_lines, sweep, records = _verify_phases(args, grid, names, pool)
     failed = sum(line.startswith("FAIL") for line in proof_lines)
@@ -76,12 +142,13 @@ def run_verify(args: argparse.Namespace) -> int:
     print(summary.table(rows))
     for line in summary.failures(records):
         print(line)
+    print(summary.statistical_line(records, FAMILY_FAILURE_PROBABILITY))
     failed += sum(r.status != "PASS" for r in records)
     if args.json:
-        output.write(args.json, json.dumps([r.as_dict() for r in records], indent=1) + "\n")
+        files.text("json", args.json, json.dumps([r.as_dict() for r in records], indent=1) + "\n")
     if args.markdown:
         text = report.verification_markdown(grid, args.dps, rows, records, sweep, proof_lines)
-        output.write(args.markdown, text)
+        files.text("markdown", args.markdown, text)
     print(f"{len(records)} construction checks, {failed} failures")
     return cli.EXIT_FAILED if failed else cli.EXIT_OK
 

@@ -150,6 +150,13 @@ def advance_pair(
     return (theta, theta_prime), (chosen, chosen_prime) if record else None
 
 
+def advance_run(
+    plan: Plan, theta: Vector, run: int, step: int, choices: dict[int, tuple[int, ...]]
+) -> Vector:
+    """One step of run ``run`` alone (0: ``S``, 1: ``S'``) under the draws ``choices``."""
+    return _advance(plan, theta, run, step, choices, False)[0]
+
+
 def pair_gap(theta: Vector, theta_prime: Vector) -> Any:
     return euclidean_norm(difference(theta, theta_prime))
 

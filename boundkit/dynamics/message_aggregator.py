@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import mpmath
+
 from boundkit import rules
 from boundkit.dynamics.arithmetic import Vector
 
@@ -24,6 +26,21 @@ def _as_aggregate(rule: Callable[..., Any]) -> Callable[..., rules.Aggregate]:
     return call
 
 
+#: rule outputs shared by every aggregator of the process, per ``(rule function, f)``: the
+#: same messages recur across runs (every ``T`` of a verify point).  Keyed on the function
+#: object itself, so a replaced rule (a test's monkeypatch) never sees another's outputs;
+#: keys carry the number kind (exact, or ``mpf`` with its working precision), so runs
+#: never mix arithmetics.
+_SHARED: dict[tuple, dict] = {}
+
+
+def _kind(values: tuple) -> tuple:
+    first = values[0] if values else 0
+    while isinstance(first, tuple):
+        first = first[0] if first else 0
+    return ("mpf", mpmath.mp.dps) if isinstance(first, mpmath.mpf) else ("exact",)
+
+
 class MessageAggregator:
     """``F`` over ``(vector, multiplicity, sender)`` messages, with exact caches.
 
@@ -32,8 +49,8 @@ class MessageAggregator:
     ``n``; otherwise the messages are expanded to one vector per worker for
     ``RULES[name]``.  Two caches, both keyed on the exact messages: the previous step's
     messages of each run (compared with ``==``, no hashing), then a dictionary of rule
-    outputs.  For a linear loss in GD the messages never change and the rule runs once
-    per run.
+    outputs (for a named rule shared by the whole process, :data:`_SHARED`).  For a
+    linear loss in GD the messages never change and the rule runs once per run.
     """
 
     _CACHE_LIMIT = 4096
@@ -45,7 +62,9 @@ class MessageAggregator:
         named = isinstance(name, str)
         self.grouped_rule = rules.GROUPED_RULES.get(name) if grouped and named else None
         self.rule = rules.RULES[name] if named else _as_aggregate(name)
-        self.cache: dict | None = {} if cache else None
+        rule_function = self.grouped_rule or self.rule
+        shared = _SHARED.setdefault((rule_function, f), {}) if named else {}
+        self.cache: dict | None = shared if cache else None
         self.previous: dict[int, tuple[tuple, tuple]] = {}
 
     def __call__(
@@ -94,7 +113,9 @@ class MessageAggregator:
             else:
                 counts[k] += count
         key = (tuple(values), tuple(counts))
-        result = self._lookup(key, lambda: self.grouped_rule(key[0], key[1], self.f))
+        result = self._lookup(
+            (_kind(key[0]), key), lambda: self.grouped_rule(key[0], key[1], self.f)
+        )
         if not record:
             return result.value, None
         remaining = list(result.selected_counts)
@@ -115,7 +136,7 @@ class MessageAggregator:
             vectors = rules.expand_groups([v for v, _ in key], [c for _, c in key])
             return self.rule(vectors, self.f)
 
-        result = self._lookup(key, compute)
+        result = self._lookup((_kind(tuple(v for v, _ in key)), key), compute)
         if not record:
             return result.value, None
         owner = [sender for _, count, sender in messages for _ in range(count)]

@@ -15,7 +15,7 @@ from typing import Any
 
 from boundkit.dynamics.arithmetic import Arithmetic, NumberConverter, Vector, require_int
 from boundkit.dynamics.compiled_plan import CompiledGroup, Plan
-from boundkit.dynamics.coupled_runs import advance_pair, pair_gap, run_session
+from boundkit.dynamics.coupled_runs import advance_pair, advance_run, pair_gap, run_session
 from boundkit.dynamics.problem import Problem
 from boundkit.errors import ParameterError
 
@@ -84,13 +84,17 @@ def expected_gap_exact(
     require_int("max_states", max_states, 1)
     with run_session(problem, "sgd", steps, step_size, arithmetic, dps) as plan:
         joint = _joint_distribution(plan, max_states)
-        states: dict[tuple[Vector, Vector], Fraction] = {(plan.start, plan.start): Fraction(1)}
+        chain = _Chain(plan, joint)
+        # integer weights over the common denominator: P(state) = weight / scale**step
+        scale = math.lcm(*(p.denominator for _, p in joint))
+        numerators = [p.numerator * (scale // p.denominator) for _, p in joint]
+        states: dict[int, int] = {chain.state_id((plan.start, plan.start)): 1}
         for step in range(steps):
-            following: dict[tuple[Vector, Vector], Fraction] = {}
-            for thetas, weight in states.items():
-                for choices, probability in joint:
-                    key, _ = advance_pair(plan, thetas, step, choices)
-                    following[key] = following.get(key, Fraction(0)) + weight * probability
+            following: dict[int, int] = {}
+            for state, weight in states.items():
+                for index, numerator in enumerate(numerators):
+                    key = chain.next_state(state, step, index)
+                    following[key] = following.get(key, 0) + weight * numerator
             if len(following) > max_states:
                 raise ParameterError(
                     "steps",
@@ -99,7 +103,60 @@ def expected_gap_exact(
                     steps,
                 )
             states = following
-        return sum(_weighted(p, pair_gap(*thetas), plan.to_number) for thetas, p in states.items())
+        total = Fraction(scale) ** steps
+        return sum(
+            _weighted(Fraction(w) / total, pair_gap(*chain.states[i]), plan.to_number)
+            for i, w in states.items()
+        )
+
+
+class _Chain:
+    """The states ``(theta, theta')`` met so far, numbered, and their transitions.
+
+    Without a Byzantine strategy (the only reader of the step index) a step's outcome
+    depends on the state and the draws alone, so each transition is computed once and
+    the dynamic programme works on state numbers (no hashing of exact numbers per step).
+    """
+
+    def __init__(self, plan: Plan, joint: list[tuple[dict, Fraction]]) -> None:
+        self.plan = plan
+        self.joint = joint
+        self.states: list[tuple[Vector, Vector]] = []
+        self.ids: dict[tuple[Vector, Vector], int] = {}
+        self.homogeneous = plan.byzantine is None
+        self.memo: dict[tuple[int, int], int] = {}
+        self.runs: dict[tuple[int, Vector, int], Vector] = {}  # (run, theta, draws) -> next
+
+    def state_id(self, thetas: tuple[Vector, Vector]) -> int:
+        found = self.ids.get(thetas)
+        if found is None:
+            found = self.ids[thetas] = len(self.states)
+            self.states.append(thetas)
+        return found
+
+    def next_state(self, state: int, step: int, index: int) -> int:
+        """The state after one step from ``state`` under the ``index``-th draw outcome."""
+        if self.homogeneous:
+            found = self.memo.get((state, index))
+            if found is not None:
+                return found
+        if self.homogeneous:  # each run on its own: the runs share few parameters
+            thetas = tuple(
+                self._run(run, theta, index) for run, theta in enumerate(self.states[state])
+            )
+        else:
+            thetas, _ = advance_pair(self.plan, self.states[state], step, self.joint[index][0])
+        found = self.state_id(thetas)
+        if self.homogeneous:
+            self.memo[(state, index)] = found
+        return found
+
+    def _run(self, run: int, theta: Vector, index: int) -> Vector:
+        key = (run, theta, index)
+        found = self.runs.get(key)
+        if found is None:
+            found = self.runs[key] = advance_run(self.plan, theta, run, 0, self.joint[index][0])
+        return found
 
 
 def _weighted(probability: Fraction, gap: Any, to_number: NumberConverter) -> Any:

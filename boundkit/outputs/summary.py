@@ -1,4 +1,5 @@
-"""Summaries of verification records: per-construction counts and worst slacks."""
+"""Summaries of verification records: per-construction counts, decision methods, worst
+slacks, and the statistical confidence of the run."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from boundkit.checks.verify import Record
 
 @dataclass(frozen=True)
 class Row:
+    """One construction: record counts by status, the worst slacks, and how many records
+    each decision method settled (``decided_by``, e.g. ``exact 36, ball 20``)."""
+
     construction: str
     theorem: str
     cases: int
     passed: int
     failed: int
+    undecided: int
     worst_upper_slack: str
     worst_lower_slack: str
-    exact: int
+    decided_by: str
 
 
 def _min_slack(values: Sequence[str]) -> str:
@@ -40,13 +45,23 @@ def summarize(records: Sequence[Record]) -> list[Row]:
                 theorem=group[0].theorem,
                 cases=len(group),
                 passed=sum(r.status == "PASS" for r in group),
-                failed=sum(r.status != "PASS" for r in group),
+                failed=sum(r.status in ("FAIL", "ERROR") for r in group),
+                undecided=sum(r.status == "UNDECIDED" for r in group),
                 worst_upper_slack=_min_slack([r.upper_slack for r in group]),
                 worst_lower_slack=_min_slack([r.lower_slack for r in group]),
-                exact=sum(r.exact for r in group),
+                decided_by=_methods(group),
             )
         )
     return rows
+
+
+def _methods(group: Sequence[Record]) -> str:
+    """``method count`` for each method string of the group (``-`` when none)."""
+    counts: dict[str, int] = {}
+    for record in group:
+        key = record.method or "-"
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{method} {count}" for method, count in counts.items())
 
 
 HEADERS = (
@@ -55,9 +70,10 @@ HEADERS = (
     "cases",
     "PASS",
     "FAIL",
+    "UNDECIDED",
     "worst upper slack",
     "worst lower slack",
-    "exact",
+    "decided by",
 )
 
 
@@ -70,9 +86,10 @@ def table(rows: Sequence[Row], fmt: str = "simple") -> str:
             r.cases,
             r.passed,
             r.failed,
+            r.undecided,
             r.worst_upper_slack,
             r.worst_lower_slack,
-            r.exact,
+            r.decided_by,
         )
         for r in rows
     ]
@@ -80,12 +97,25 @@ def table(rows: Sequence[Row], fmt: str = "simple") -> str:
 
 
 def failures(records: Sequence[Record], limit: int = 20) -> list[str]:
-    """One line per failed record (the first ``limit``)."""
+    """One line per record that did not pass (the first ``limit``), starting with its
+    status (``FAIL``, ``UNDECIDED``, ``ERROR``)."""
     lines = []
     for r in records:
         if r.status != "PASS":
             lines.append(
-                f"FAIL {r.construction} n={r.n} f={r.f} m={r.m} T={r.T}: {r.detail} "
+                f"{r.status} {r.construction} n={r.n} f={r.f} m={r.m} T={r.T}: {r.detail} "
                 f"(upper={r.upper[:12]}, empirical={r.empirical[:12]}, lower={r.lower[:12]})"
             )
     return lines[:limit]
+
+
+def statistical_line(records: Sequence[Record], family_failure: object) -> str:
+    """How many records were decided statistically, at what confidence."""
+    statistical = [r for r in records if "statistical" in r.method]
+    if not statistical:
+        return "statistical records: none (every expectation exact)"
+    each = statistical[0].confidence
+    return (
+        f"statistical records: {len(statistical)}, each interval at confidence {each}; "
+        f"family-wise confidence >= 1 - {family_failure} (Bonferroni)"
+    )

@@ -37,7 +37,10 @@ def test_registry_ids_unique_and_complete() -> None:
         "lemma4.1",
         "thm4.2",
         "kappa/smea",
+        "kappa/smea-recalled",
         "kappa/universal-lower",
+        "byzantine/smea-sharp/convex",
+        "byzantine/smea-sharp/strongly-convex",
     ):
         assert bounds.get(required).id == required
 
@@ -153,7 +156,7 @@ def test_precision_is_honoured() -> None:
     params = dict(n=11, f=3, m=3, T=7, step_size=Fraction(1, 3), lipschitz=1, smoothness=1)
     value = bounds.evaluate("thm3.1/convex", params, dps=80)
     with mpmath.workdps(80):
-        kappa = mpmath.mpf(4 * 3) / 8 * (1 + mpmath.mpf(3) / 5) ** 2
+        kappa = mpmath.mpf(4 * 3) / (11 - 2 * 3)  # kappa* = 4f/(n - 2f), the default
         expected = 2 * mpmath.mpf(1) / 3 * 7 * (mpmath.mpf(1) / 24 + mpmath.sqrt(kappa))
         assert abs(value - expected) < mpmath.mpf(10) ** -75
 
@@ -182,6 +185,6 @@ def test_evaluate_respects_a_given_kappa_and_defaults_otherwise(kappa) -> None:
     with mpmath.workdps(50):
         fast = bounds.evaluate("thm3.1/convex", params, 40)
         assert abs(fast - mpmath.mpf(sp.N(exact, 60))) < mpmath.mpf(10) ** -35
-    smea = dict(params, kappa=Fraction(48))  # kappa_SMEA = 4f/(n-f) (1 + f/(n-2f))^2
+    smea = dict(params, kappa=Fraction(12))  # kappa* = 4f/(n - 2f), SMEA's sharp coefficient
     with_smea = bounds.evaluate("thm3.1/convex", smea, 40)
     assert (fast == with_smea) == (kappa is None)

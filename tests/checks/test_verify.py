@@ -31,6 +31,7 @@ FIELDS = {
     "lower",
     "closed_form",
     "status",
+    "method",
 }
 
 
@@ -42,9 +43,19 @@ def test_quick_verify_exits_0_with_one_json_record_per_check(tmp_path: Path, cap
     cases = grid.plan(grid.QUICK_GRID)
     bounds = [r for r in records if r["check"] == "bounds"]
     assert len(bounds) == len(cases)
-    assert {r["construction"] for r in bounds} == {"P1", "P2", "P3", "B1", "B2", "B3", "tailored"}
+    assert {r["construction"] for r in bounds} == {
+        "P1",
+        "P2",
+        "P3",
+        "B1",
+        "B2",
+        "B3",
+        "B4",
+        "tailored",
+    }
     for record in records:
         assert FIELDS <= set(record) and record["status"] == "PASS"
+        assert record["method"], record  # every record names how it was decided
     out = capsys.readouterr().out
     assert f"{len(records)} construction checks, 0 failures" in out
 

@@ -1,8 +1,8 @@
 """Byzantine lower-bound constructions: (B1), (B2), the tailored attack, Lemma 4.1.
 
-THEORY.md sections 3-4; App. C.3, E.1, E.2.  Every construction is simulated at 50 digits
-(and in exact rationals where the pushed value is rational) and confronted with its
-closed form and the registered bounds.
+THEORY.md sections 3-4; App. C.3, E.1, E.2.  Every construction is simulated in exact
+rationals and confronted with its closed form and the registered bounds exactly
+(:func:`boundkit.checks.decide.compare`: rationals, algebraic numbers, refined balls).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from boundkit import bounds
 from boundkit.bounds.symbols import L, f, m, n
+from boundkit.checks.decide import compare
 from boundkit.config import Setting
 from boundkit.dynamics.coupled_runs import run_pair
 from boundkit.dynamics.problem import Problem, View
@@ -41,21 +42,24 @@ from constructions.push_supremum import (
     push_supremum,
     rational_below,
 )
-from tests.exact_compare import DPS, TOL, as_mp, close
+from tests.exact_compare import DPS, as_mp, close
 
 SETTINGS = settings(max_examples=20, deadline=None)
 
 
-def _at_least(a: object, b: object) -> bool:
-    """``a >= b`` up to the relative tolerance, compared at ``DPS + 20`` digits."""
-    with mpmath.workdps(DPS + 20):
-        return as_mp(a) >= as_mp(b) * (1 - TOL)
+def _holds(a: object, op: str, b: object) -> bool:
+    """``a op b`` decided exactly (never a tolerance; UNDECIDED counts as False)."""
+    return compare(a, op, b).holds is True
 
 
 def _exact_closed_form(instance) -> sp.Expr:
     """The closed form substituted exactly (``Instance.closed_form_value`` applies
     ``nsimplify``, which rounds; see the report)."""
     return instance.closed_form.subs(dict(instance.closed_form_subs))
+
+
+def _exact_bound(result_id: str, instance) -> sp.Expr:
+    return bounds.exact_value(bounds.get(result_id), instance.setting.as_dict())
 
 
 def _module(setting: Setting):
@@ -87,26 +91,28 @@ def byzantine_settings(draw: st.DrawFn, max_n: int = 41) -> Setting:
 def test_b1_b2_between_bounds_and_equal_to_closed_form(setting: Setting) -> None:
     module = _module(setting)
     assert module.applies(setting) is None
-    instance = module.build(setting, DPS)
-    measured = measure(instance, dps=DPS)
-    closed = _exact_closed_form(instance)
-    assert close(measured.empirical, closed)
-    params = instance.setting.as_dict()
-    upper = bounds.evaluate(module.UPPER_ID, params, dps=DPS)
-    assert _at_least(upper, measured.empirical)
-    # the value reached equals the supremum up to the documented margin
-    assert close(measured.empirical, instance.extras["supremum_value"], mpmath.mpf(10) ** -40)
-    lower = bounds.evaluate(module.LOWER_ID, params, dps=DPS)
-    assert _at_least(measured.empirical, lower)
+    instance = module.build(setting)
+    measured = measure(instance)
+    empirical = measured.empirical_exact
+    assert measured.exact and _holds(empirical, "==", _exact_closed_form(instance))
+    upper = _exact_bound(module.UPPER_ID, instance)
+    lower = _exact_bound(module.LOWER_ID, instance)
+    supremum = instance.supremum
+    if supremum is None:  # SMEA never selects a pushed value: the value is attained
+        supremum = empirical
+    else:  # the value reached lies below the supremum, within the fixed margin
+        assert _holds(empirical, "<", supremum)
+        assert _holds(empirical, ">", supremum * (1 - sp.Rational(1, 10**40)))
+    assert _holds(upper, ">=", supremum)
     # the registered lower bound is the supremum this construction approaches
-    assert close(lower, instance.extras["supremum_value"])
+    assert _holds(lower, "==", supremum)
 
 
 @SETTINGS
 @given(byzantine_settings(max_n=25))
 def test_b_selected_window_every_step_exact(setting: Setting) -> None:
     """SMEA selects the intended window at every step, in 50-digit and exact arithmetic."""
-    instance = _module(setting).build(setting, DPS)
+    instance = _module(setting).build(setting)
     attack = instance.extras["attack"]
     honest_groups = len(instance.problem.honest)
     for arithmetic in ("mpmath", "fraction"):
@@ -124,16 +130,16 @@ def test_b_selected_window_every_step_exact(setting: Setting) -> None:
             assert sum(in_s_prime[honest_groups:]) == attack.selected
         if arithmetic == "fraction":
             exact = Fraction(setting.lipschitz) * abs(pair.final - pair.final_neighbour)
-            assert abs(as_mp(exact) - as_mp(_exact_closed_form(instance))) < mpmath.mpf(10) ** -80
+            assert _holds(exact, "==", _exact_closed_form(instance))
 
 
 @SETTINGS
 @given(byzantine_settings())
 def test_hand_derived_gap_matches_exact_supremum(setting: Setting) -> None:
-    attack = halves_attack(setting.n, setting.f, setting.m, 1, DPS)
+    attack = halves_attack(setting.n, setting.f, setting.m, 1)
     assert attack.gap_formula is not None
     formula = attack.gap_formula.subs({n: setting.n, f: setting.f, m: setting.m, L: 1})
-    assert abs(as_mp(formula) - as_mp(attack.gap_sup)) < mpmath.mpf(10) ** -60
+    assert _holds(formula, "==", attack.gap_sup)
 
 
 def test_registered_halves_gap_equals_construction_n_le_41() -> None:
@@ -178,7 +184,7 @@ def test_side_candidates_reach_the_best_over_every_side_size() -> None:
         for f_ in range(1, (n_ - 1) // 2 + 1):
             for m_ in (1, 2, 3, 5):
                 every = max(halves_gap_value(n_, f_, m_, p) for p in range(n_ - f_))
-                chosen = halves_attack(n_, f_, m_, 1, DPS)
+                chosen = halves_attack(n_, f_, m_, 1)
                 assert chosen.high_count in halves_high_counts(n_, f_, m_)
                 assert close(as_mp(chosen.gap_sup), every, mpmath.mpf(10) ** -60)
 
@@ -189,17 +195,16 @@ def test_b1_m1_better_layout_reaches_theory_plus_two_over_h() -> None:
     p = h/2 - 1 = 1 the changed worker completes a symmetric S' and (B1) reaches
     gamma L^2 T (1 + sqrt(f/(n-2f)) + 2/h) = 2.5 gamma L^2 T, the registered value."""
     setting = Setting(n=6, f=2, m=1, T=10, step_size=Fraction(1, 10))
-    balanced = halves_option(6, 2, 1, 1, 2, DPS)
+    balanced = halves_option(6, 2, 1, 1, 2)
     assert balanced.selected == 1 and balanced.gap_sup == sp.Rational(3, 2)
-    instance = b1.build(setting, DPS)
+    instance = b1.build(setting)
     assert instance.extras["high_count"] == 1 and instance.extras["selected_byzantine"] == 2
-    measured = measure(instance, dps=DPS)
-    assert close(measured.empirical, Fraction(5, 2))
-    params = instance.setting.as_dict()
-    lower = bounds.evaluate(b1.LOWER_ID, params, dps=DPS)
-    assert close(lower, Fraction(5, 2))
-    poisoning = bounds.evaluate("thm3.3/convex", params, dps=DPS)
-    assert close(poisoning, Fraction(3, 2)) and measured.empirical > poisoning
+    measured = measure(instance)
+    assert instance.supremum == sp.Rational(5, 2)
+    assert Fraction(5, 2) * (1 - Fraction(1, 10**40)) < measured.empirical_exact < Fraction(5, 2)
+    assert _exact_bound(b1.LOWER_ID, instance) == sp.Rational(5, 2)
+    poisoning = _exact_bound("thm3.3/convex", instance)
+    assert poisoning == sp.Rational(3, 2) and measured.empirical_exact > poisoning
 
 
 def test_central_claim_only_exception_is_n3_f1_m2() -> None:
@@ -209,10 +214,10 @@ def test_central_claim_only_exception_is_n3_f1_m2() -> None:
     for n_ in range(3, 42):
         for f_ in range((n_ + 2) // 3, (n_ - 1) // 2 + 1):
             for m_ in (1, 2, 5):
-                gap = sp.N(bounds.HALVES_GAP.subs({n: n_, f: f_, m: m_}), 60)
+                gap = bounds.HALVES_GAP.subs({n: n_, f: f_, m: m_})
                 eq5 = 2 * (f_ + sp.Rational(1, m_)) / (n_ - f_)
-                assert gap >= eq5
-                if abs(gap - eq5) < sp.Float(10) ** -50:
+                assert _holds(gap, ">=", eq5)
+                if _holds(gap, "==", eq5):
                     equal.append((n_, f_, m_))
     assert equal == [(3, 1, 2)]
 
@@ -226,7 +231,7 @@ def test_b2_theory_supremum_and_pushed_value() -> None:
     for n_, f_, m_ in [(10, 2, 2), (20, 3, 3), (41, 9, 5)]:
         if (n_ - f_) % 2:
             continue
-        attack = halves_option(n_, f_, m_, 1, (n_ - f_) // 2, DPS)
+        attack = halves_option(n_, f_, m_, 1, (n_ - f_) // 2)
         assert attack.supremum.value == sp.Rational(n_ * m_ + 4, m_ * (n_ - 2 * f_))
         v = attack.supremum.value
         assert attack.supremum.output == (f_ * (v + 1) + sp.Rational(2, m_)) / (n_ - f_)
@@ -236,7 +241,7 @@ def test_b2_theory_supremum_and_pushed_value() -> None:
         assert attack.gap_sup == expected
         values = {n: n_, f: f_, m: m_}
         assert bounds.HALVES_GAP_BALANCED.subs(values) == expected
-        assert halves_attack(n_, f_, m_, 1, DPS).gap_sup > expected
+        assert _holds(halves_attack(n_, f_, m_, 1).gap_sup, ">", expected)
 
 
 def _limit(n_: int, f_: int) -> mpmath.mpf:
@@ -291,8 +296,8 @@ def test_b1_b2_approach_m_infinity_limit(n_: int, f_: int) -> None:
 def test_rational_below_stays_below_negative_values() -> None:
     for value in (sp.Rational(5, 2), -sp.Rational(5, 2), 1 + sp.sqrt(2), -1 - sp.sqrt(2)):
         v = rational_below(value, Fraction(1, 10**45), 60)
-        assert as_mp(value) - as_mp(v) > 0
-        assert as_mp(value) - as_mp(v) < 3 * mpmath.mpf(10) ** -45 * abs(as_mp(value))
+        assert _holds(value - sp.Rational(v), ">", 0)
+        assert _holds(value - sp.Rational(v), "<", 2 * sp.Abs(value) / 10**45)
 
 
 # --------------------------------------------------------------------------- strategies
@@ -307,7 +312,7 @@ def test_strategies_are_view_only() -> None:
     msgs = ((Fraction(-1), 3), (Fraction(1), 2), (Fraction(0), 1))
     for strategy in (
         ThresholdPush(Fraction(0), Fraction(5, 2)),
-        AdaptiveTwoSidedPush(Fraction(0), dps=30),
+        AdaptiveTwoSidedPush(Fraction(0)),
     ):
         assert strategy.messages(_view(msgs, 0, 3)) == strategy.messages(_view(msgs, 1, 3))
     for module, setting in (
@@ -315,7 +320,7 @@ def test_strategies_are_view_only() -> None:
         (b2, Setting(n=11, f=2, m=3, T=5)),
         (tailored, Setting(n=9, f=3, m=2, T=5)),
     ):
-        problem = module.build(setting, 30).problem
+        problem = module.build(setting).problem
         for honest in (problem.honest, problem.honest_neighbour):
             same = Problem(
                 honest=honest,
@@ -345,21 +350,19 @@ def test_bisection_matches_exact_supremum() -> None:
 @pytest.mark.parametrize(("n_", "f_", "m_"), [(7, 3, 2), (10, 4, 2), (21, 10, 3), (12, 2, 2)])
 def test_tailored_closed_form_and_factor_against_b1(n_: int, f_: int, m_: int) -> None:
     setting = Setting(n=n_, f=f_, m=m_, T=7, step_size=Fraction(1, 5))
-    instance = tailored.build(setting, DPS)
-    measured = measure(instance, dps=DPS)
-    assert close(measured.empirical, _exact_closed_form(instance))
-    params = instance.setting.as_dict()
-    upper = bounds.evaluate(tailored.UPPER_ID, params, dps=DPS)
-    assert measured.empirical <= upper
+    instance = tailored.build(setting)
+    measured = measure(instance)
+    assert _holds(measured.empirical_exact, "==", _exact_closed_form(instance))
+    assert _holds(_exact_bound(tailored.UPPER_ID, instance), ">=", instance.supremum)
+    assert _holds(measured.empirical_exact, "<", instance.supremum)
     if 3 * f_ >= n_:
         # "roughly doubles" THEORY's one-sided push (balanced halves) ...
         scale = setting.step_size * setting.T
         balanced = bounds.HALVES_GAP_BALANCED.subs({n: n_, f: f_, m: m_}) * scale
         assert 1.9 < measured.empirical / as_mp(balanced) < 2.1
         # ... and beats the optimised (B1), the registered lower bound, by less
-        one_sided = measure(b1.build(setting, DPS), dps=DPS).empirical
-        lower = bounds.evaluate(tailored.LOWER_ID, params, dps=DPS)
-        assert _at_least(measured.empirical, lower)
+        one_sided = measure(b1.build(setting)).empirical
+        assert _holds(instance.supremum, ">=", _exact_bound(tailored.LOWER_ID, instance))
         assert 1.6 < measured.empirical / one_sided < 2
 
 
@@ -370,24 +373,27 @@ def test_tailored_regression_n6_f2_m2() -> None:
     gamma 7/4 and the simulation (0.2917) missed the closed form (0.3458)."""
     for T in (1, 10):
         setting = Setting(n=6, f=2, m=2, T=T, step_size=Fraction(1, 10))
-        instance = tailored.build(setting, DPS)
+        instance = tailored.build(setting)
         attack = instance.extras["attack"]
         assert attack.down.selected == 2 and attack.down.value == sp.Rational(5, 2)
         assert attack.up.selected == 2 and attack.up.value == sp.Rational(5, 2)
         assert attack.gap_sup == sp.Rational(27, 8)
-        measured = measure(instance, dps=DPS)
-        assert close(measured.empirical, _exact_closed_form(instance))
-        assert close(measured.empirical, Fraction(27, 80) * T, mpmath.mpf(10) ** -40)
-        assert close(measured.final, Fraction(7, 40) * T, mpmath.mpf(10) ** -40)
-        assert close(measured.final_neighbour, -Fraction(13, 80) * T, mpmath.mpf(10) ** -40)
-        params = instance.setting.as_dict()
-        assert _at_least(measured.empirical, bounds.evaluate(tailored.LOWER_ID, params))
-        assert measured.empirical <= bounds.evaluate(tailored.UPPER_ID, params)
+        measured = measure(instance)
+        assert _holds(measured.empirical_exact, "==", _exact_closed_form(instance))
+        assert instance.supremum == sp.Rational(27, 80) * T
+        assert sp.Rational(27, 80) * T * (1 - sp.Rational(1, 10**40)) < measured.empirical_exact
+        assert measured.empirical_exact < instance.supremum
+        assert Fraction(7, 40) * T * (1 - Fraction(1, 10**40)) < measured.final
+        assert measured.final < Fraction(7, 40) * T
+        assert -Fraction(13, 80) * T * (1 - Fraction(1, 10**40)) > measured.final_neighbour
+        assert measured.final_neighbour > -Fraction(13, 80) * T
+        assert _holds(instance.supremum, ">=", _exact_bound(tailored.LOWER_ID, instance))
+        assert _holds(instance.supremum, "<=", _exact_bound(tailored.UPPER_ID, instance))
     honest_s = ((Fraction(-1), 2), (Fraction(-1, 2), 1), (Fraction(1), 1))
     with mpmath.workdps(DPS):
         farthest = largest_selected_push(honest_s, 2, direction=-1, dps=DPS)
         assert close(farthest, -Fraction(8, 3), mpmath.mpf(10) ** -40)
-    best = best_selected_push(honest_s, 2, direction=-1, dps=DPS)
+    best = best_selected_push(honest_s, 2, direction=-1)
     assert -Fraction(5, 2) < best < -Fraction(5, 2) * (1 - Fraction(3, 10**45))
 
 

@@ -1,9 +1,9 @@
 """Poisoning constructions (P1), (P2), (P3): simulated values against closed forms and bounds.
 
 THEORY.md section 3.  For random valid settings: registered upper >= empirical >=
-registered lower (relative tolerance 1e-40 at 50 digits) and empirical == closed form;
-(P1) is tight in exact Fractions; (P3)'s exact expectation agrees with Monte Carlo and
-with the generic per-path average of the per-state stability.
+registered lower and empirical == closed form, all exact rationals (no tolerance); (P1)
+is tight; (P3)'s exact expectation lies in the rigorous Monte Carlo interval and equals
+the generic per-path average of the per-state stability.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from boundkit import bounds
+from boundkit.checks.decide import compare
 from boundkit.config import Setting
 from boundkit.dynamics.coupled_runs import draw_layout, run_pair
+from boundkit.dynamics.sgd_expectation import expected_gap_exact
 from boundkit.dynamics.stability import uniform_stability
 from constructions import p1_poisoning_gd_convex as p1
 from constructions import p2_poisoning_gd_strongly_convex as p2
@@ -33,7 +35,6 @@ from constructions.measure import (
 )
 
 DPS = 50
-TOL = mpmath.mpf(10) ** -40
 MODULES = {"P1": p1, "P2": p2, "P3": p3}
 
 
@@ -63,30 +64,23 @@ def poisoning_settings(draw: st.DrawFn, max_T: int = 20) -> Setting:
     )
 
 
-def close(a: mpmath.mpf, b: mpmath.mpf) -> bool:
-    return abs(a - b) <= TOL * max(abs(a), abs(b), 1)
-
-
-def geq(a: mpmath.mpf, b: mpmath.mpf) -> bool:
-    return a >= b - TOL * max(abs(a), abs(b))
-
-
-def check_sandwich(name: str, setting: Setting) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
-    """Build, measure, and check upper >= empirical == closed form >= lower."""
+def check_sandwich(name: str, setting: Setting) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Build, measure, and check upper >= empirical == closed form >= lower, exactly
+    (every value here is rational)."""
     module = MODULES[name]
     construction = module.CONSTRUCTION
     instance = construction.build(setting)
-    with mpmath.workdps(DPS):
-        measurement = measure(instance, dps=DPS)
-        params = instance.setting.as_dict()
-        upper = bounds.evaluate(construction.upper_id, params, dps=DPS)
-        lower = bounds.evaluate(construction.lower_id, params, dps=DPS)
-        assert measurement.exact
-        empirical = measurement.empirical
-        assert close(empirical, measurement.closed_form), (setting, empirical)
-        assert geq(upper, empirical), (setting, upper, empirical)
-        assert geq(empirical, lower), (setting, empirical, lower)
-        return upper, empirical, lower
+    measurement = measure(instance, dps=DPS)
+    params = instance.setting.as_dict()
+    upper = bounds.exact_value(bounds.get(construction.upper_id), params)
+    lower = bounds.exact_value(bounds.get(construction.lower_id), params)
+    assert measurement.exact
+    empirical = measurement.empirical_exact
+    assert all(x.is_Rational for x in (upper, empirical, lower)), (upper, empirical, lower)
+    assert empirical == measurement.closed_form_exact, (setting, empirical)
+    assert upper >= empirical, (setting, upper, empirical)
+    assert empirical >= lower, (setting, empirical, lower)
+    return upper, empirical, lower
 
 
 # --------------------------------------------------------------------------- metadata
@@ -114,8 +108,7 @@ def test_construction_metadata() -> None:
 def test_p1_between_bounds_and_tight(setting: Setting) -> None:
     assume(p1.applies(setting) is None)
     upper, empirical, _ = check_sandwich("P1", setting)
-    with mpmath.workdps(DPS):
-        assert close(empirical, upper)  # tight: eq. (5) to working precision
+    assert empirical == upper  # tight: eq. (5) exactly
 
 
 @settings(max_examples=20, deadline=None)
@@ -143,10 +136,8 @@ def test_p1_tight_in_exact_fractions(setting: Setting) -> None:
 def test_p2_between_bounds(setting: Setting) -> None:
     assume(p2.applies(setting) is None)
     upper, empirical, lower = check_sandwich("P2", setting)
-    with mpmath.workdps(DPS):
-        assert close(empirical, lower)  # the registered lower bound is what (P2) reaches
-        ratio = empirical / upper
-        assert mpmath.mpf(1) / 8 - TOL <= ratio <= mpmath.mpf(1) / 4 + TOL
+    assert empirical == lower  # the registered lower bound is what (P2) reaches
+    assert sp.Rational(1, 8) <= empirical / upper <= sp.Rational(1, 4)
 
 
 @settings(max_examples=20, deadline=None)
@@ -202,11 +193,10 @@ def test_p2_ratio_to_full_eq6_is_not_theory_claim() -> None:
 def test_p3_between_bounds(setting: Setting) -> None:
     assume(p3.applies(setting) is None)
     upper, empirical, _ = check_sandwich("P3", setting)
-    with mpmath.workdps(DPS):
-        if setting.m == 1:
-            assert close(empirical, upper)  # SGD = GD, (P1) data: eq. (5)
-        else:
-            assert empirical < upper / 2
+    if setting.m == 1:
+        assert empirical == upper  # SGD = GD, (P1) data: eq. (5)
+    else:
+        assert empirical < upper / 2
 
 
 @settings(max_examples=10, deadline=None)
@@ -215,12 +205,13 @@ def test_p3_theory_design_between_bounds(setting: Setting) -> None:
     """THEORY.md's design (B curved) with :func:`theory_design`: 2^T states, small T."""
     assume(setting.m > 1 and p3.applies(setting) is None)
     instance = p3.build(setting, variant="theory")
-    with mpmath.workdps(DPS):
-        measurement = measure(instance, dps=DPS)
-        params = instance.setting.as_dict()
-        assert measurement.exact and close(measurement.empirical, measurement.closed_form)
-        assert geq(bounds.evaluate(p3.UPPER_ID, params), measurement.empirical)
-        assert geq(measurement.empirical, bounds.evaluate(p3.LOWER_ID, params))
+    measurement = measure(instance, dps=DPS)
+    params = instance.setting.as_dict()
+    assert measurement.exact
+    empirical = measurement.empirical_exact
+    assert empirical == measurement.closed_form_exact
+    assert bounds.exact_value(bounds.get(p3.UPPER_ID), params) >= empirical
+    assert empirical >= bounds.exact_value(bounds.get(p3.LOWER_ID), params)
 
 
 def _follow_path(setting: Setting, variant: str, rng: random.Random) -> None:
@@ -293,12 +284,11 @@ def test_p3_expectation_of_per_state_stability(variant: str) -> None:
     L * E|gap| from the simulator's exact dynamic programme (the linear witness (L, 0))."""
     setting = Setting(n=9, f=3, m=3, T=6, step_size=Fraction(1, 4), lipschitz=2, smoothness=2)
     instance = p3.build(setting, variant)
-    with mpmath.workdps(DPS):
-        by_paths, _, _ = expected_stability_exact(instance, dps=DPS, method="paths")
-        by_witness, gap, _ = expected_stability_exact(instance, dps=DPS, method="witness")
-        assert close(by_paths, by_witness)
-        assert close(by_witness, 2 * gap)
-        assert close(by_witness, mpmath.mpf(sp.N(closed_form_exact(instance), DPS + 10)))
+    by_paths, _, _ = expected_stability_exact(instance, dps=DPS, method="paths")
+    by_witness, _, _ = expected_stability_exact(instance, dps=DPS, method="witness")
+    assert by_paths == by_witness == closed_form_exact(instance)  # exact rationals
+    gap = expected_gap_exact(instance.problem, steps=setting.T, step_size=setting.step_size)
+    assert by_witness == 2 * exact_number(gap)  # L = 2
 
 
 @pytest.mark.parametrize(
@@ -308,13 +298,13 @@ def test_p3_expectation_of_per_state_stability(variant: str) -> None:
 def test_p3_monte_carlo_agrees_with_exact(n: int, f: int, m: int, T: int, seed: int) -> None:
     setting = Setting(n=n, f=f, m=m, T=T, step_size=Fraction(1, 5), lipschitz=1)
     instance = p3.build(setting)
-    with mpmath.workdps(DPS):
-        exact = measure(instance, dps=DPS)
-        estimate = measure(instance, dps=DPS, max_states=1, monte_carlo_samples=300, seed=seed)
+    exact = measure(instance, dps=DPS)
+    estimate = measure(instance, dps=DPS, max_states=1, monte_carlo_samples=300, seed=seed)
     assert exact.exact and not estimate.exact
-    low, high = estimate.interval
-    assert low <= exact.empirical <= high
-    assert low <= estimate.closed_form <= high
+    interval = estimate.interval
+    assert compare(interval.low, "<=", exact.empirical_exact).holds
+    assert compare(exact.empirical_exact, "<=", interval.high).holds
+    assert exact.empirical_exact == estimate.closed_form_exact
 
 
 # --------------------------------------------------------------------------- applies

@@ -12,21 +12,22 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import mpmath
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from boundkit import bounds as bounds_module
 from boundkit.bounds.orthogonal_gap import OrthogonalSupremum, honest_groups, orthogonal_push
+from boundkit.checks.decide import compare
 from boundkit.config import Setting
 from boundkit.rules import smea_grouped
 from constructions import b3_orthogonal_push as b3
 from constructions.lemma41_pivot import lemma41, lemma41_orthogonal
-from constructions.measure import bounds, measure
+from constructions.measure import measure
 from constructions.orthogonal_pivot import keeps_all, pivot_groups, pivot_push
 from constructions.push_supremum import rational_below
-from tests.exact_compare import DPS, TOL, as_mp, close
+from tests.exact_compare import DPS, as_mp
 
 MARGIN = Fraction(1, 10**30)  # relative distance of the probes to sqrt(u*)
 
@@ -140,23 +141,24 @@ def test_measurement_matches_closed_form_and_bounds(
 ) -> None:
     setting = Setting(n=n, f=f, m=m, T=10, step_size=Fraction(1, 10), lipschitz=lipschitz)
     assert b3.applies(setting) is None
-    instance = b3.build(setting, DPS)
+    instance = b3.build(setting)
     result = measure(instance, dps=DPS)
-    upper, lower = bounds(instance, b3.UPPER_ID, b3.LOWER_ID, DPS)
-    with mpmath.workdps(DPS):
-        assert close(result.empirical, result.closed_form)
-        assert close(result.empirical, instance.extras["supremum_value"])
-        assert result.empirical >= lower * (1 - TOL)
-        assert result.empirical <= lower
-        assert upper >= result.empirical
+    params = instance.setting.as_dict()
+    upper = bounds_module.exact_value(bounds_module.get(b3.UPPER_ID), params)
+    lower = bounds_module.exact_value(bounds_module.get(b3.LOWER_ID), params)
+    empirical, supremum = result.empirical_exact, instance.supremum
+    assert compare(empirical, "==", result.closed_form_exact).holds
+    assert compare(supremum, "==", lower).holds  # the registered bound is the supremum
+    assert compare(empirical, "<", supremum).holds
+    assert compare(empirical, ">", supremum * (1 - sp.Rational(1, 10**40))).holds
+    assert compare(upper, ">=", supremum).holds
 
 
 def test_measurement_scales_as_lipschitz_squared() -> None:
     base = Setting(n=20, f=3, m=1, T=10, step_size=Fraction(1, 10), lipschitz=1)
-    one = measure(b3.build(base, DPS), dps=DPS).empirical
-    scaled = measure(b3.build(base.with_(lipschitz=Fraction(3, 2)), DPS), dps=DPS).empirical
-    with mpmath.workdps(DPS):
-        assert close(scaled, one * mpmath.mpf(9) / 4)
+    one = b3.build(base).supremum
+    scaled = b3.build(base.with_(lipschitz=Fraction(3, 2))).supremum
+    assert compare(scaled, "==", one * sp.Rational(9, 4)).holds
 
 
 # ------------------------------------------------------------------ 5. property
@@ -174,12 +176,15 @@ def test_property_defined_or_within_bounds(n: int, f_share: int, m: int) -> None
         assert isinstance(reason, str) and reason
         return
     assert reason is None
-    instance = b3.build(setting, DPS)
+    instance = b3.build(setting)
     result = measure(instance, dps=DPS)
-    upper, lower = bounds(instance, b3.UPPER_ID, b3.LOWER_ID, DPS)
-    with mpmath.workdps(DPS):
-        assert upper >= result.empirical >= lower * (1 - TOL)
-        assert close(result.empirical, result.closed_form)
+    params = instance.setting.as_dict()
+    upper = bounds_module.exact_value(bounds_module.get(b3.UPPER_ID), params)
+    lower = bounds_module.exact_value(bounds_module.get(b3.LOWER_ID), params)
+    assert compare(upper, ">=", instance.supremum).holds
+    assert compare(instance.supremum, ">=", lower).holds
+    assert compare(result.empirical_exact, "<", instance.supremum).holds
+    assert compare(result.empirical_exact, "==", result.closed_form_exact).holds
 
 
 # ------------------------------------------------------------------ Lemma 4.1 variant (d = 2)

@@ -19,6 +19,7 @@ from boundkit.labs import rule_check
 from boundkit.labs.kappa.budget import Budget
 from boundkit.labs.kappa.certificate import Certificate, certify, replay, same_ratio
 from boundkit.labs.kappa.claims import (
+    RECALLED_SMEA,
     claim_for,
     compare,
     universal_lower,
@@ -55,8 +56,10 @@ def test_search_reaches_the_universal_lower_bound_for_every_rule() -> None:
 
 def test_smea_search_finds_four_f_over_n_minus_two_f_in_1d() -> None:
     found = search("smea", 7, 2, 1, budget=SMALL)
-    assert found.evaluation.ratio == F(8, 3)  # 4f/(n-2f), inside kappa_SMEA = 40/9
-    assert compare(found.evaluation.value, claim_for("smea").bound(7, 2, 1)) == "within"
+    assert found.evaluation.ratio == F(8, 3)  # 4f/(n-2f): kappa* attained
+    assert compare(found.evaluation.ratio, claim_for("smea").bound(7, 2, 1)) == "equal"
+    assert compare(found.evaluation.ratio, RECALLED_SMEA.bound(7, 2, 1)) == "within"  # 40/9
+    assert compare(found.evaluation.ratio + F(1, 10**60), F(8, 3)) == "exceeds"  # no tolerance
 
 
 def test_mean_ratio_is_unbounded() -> None:
@@ -157,7 +160,8 @@ def test_user_callable_rule() -> None:
 
 def test_claims_and_their_forms() -> None:
     smea = claim_for("smea")
-    assert smea.bound(10, 3, 5) == F(4 * 3, 7) * (1 + F(3, 4)) ** 2
+    assert smea.bound(10, 3, 5) == F(4 * 3, 10 - 2 * 3)  # kappa* = 4f/(n - 2f)
+    assert RECALLED_SMEA.bound(10, 3, 5) == F(4 * 3, 7) * (1 + F(3, 4)) ** 2
     cwtm = claim_for("cwtm")
     assert cwtm.bound(10, 3, 2) == 2 * cwtm.trace_bound(10, 3) == 2 * 6 * F(3, 4) * F(7, 4)
     assert claim_for("mda").bound(10, 3, 1) is None

@@ -1,4 +1,8 @@
-"""Exact configurations of the two neighbouring runs, their JSON form and exact replay."""
+"""Exact configurations of the two neighbouring runs, their JSON form and exact replay.
+
+A certificate read back is untrusted: :meth:`Certificate.from_json` parses it by a strict
+schema (:mod:`boundkit.labs.schema`), never by an evaluator.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,23 @@ from typing import Any
 import mpmath
 
 from boundkit.errors import ParameterError
-from boundkit.labs.attacks.model import Groups, Problem, Vector, _as_vector, _merge, _norm2
+from boundkit.labs import schema
+from boundkit.labs.attacks.model import Groups, Problem, Vector, _merge, _norm2
+
+#: Largest ``n`` of a certificate read from JSON (the ``attack-search --ns`` cap).
+MAX_N = 1_000
+_REQUIRED = (
+    "n",
+    "f",
+    "d",
+    "lipschitz",
+    "honest_run_1",
+    "changed_worker",
+    "byzantine_run_1",
+    "byzantine_run_2",
+)
+_OPTIONAL = ("m", "family", "output_run_1", "output_run_2", "divergence_squared", "divergence")
+_RUNS = ("run_1", "run_2")
 
 
 @dataclass(frozen=True)
@@ -76,26 +96,53 @@ class Certificate:
         }
 
     @classmethod
-    def from_json(cls, record: dict[str, Any]) -> Certificate:
-        """The certificate :meth:`to_json` wrote (validated again)."""
-
-        def groups(items: list[dict[str, Any]]) -> Groups:
-            return tuple((_as_vector(g["vector"]), int(g["count"])) for g in items)
-
+    def from_json(cls, record: object) -> Certificate:
+        """The certificate :meth:`to_json` (or the report's JSON) wrote, parsed by a strict
+        schema (:mod:`boundkit.labs.schema`: JSON integers, exact ``"p/q"`` strings, sizes
+        capped, no unknown key) and validated again."""
+        fields = schema.record(record, "certificate", _REQUIRED, _OPTIONAL)
+        n = schema.integer(fields["n"], "certificate.n", 3, MAX_N)
         problem = Problem(
-            int(record["n"]), int(record["f"]), int(record["d"]), Fraction(record["lipschitz"])
+            n,
+            schema.integer(fields["f"], "certificate.f", 1, n),
+            schema.integer(fields["d"], "certificate.d", 1, 2),
+            schema.rational(fields["lipschitz"], "certificate.lipschitz"),
         )
-        honest = groups(record["honest_run_1"])
-        if _as_vector(record["changed_worker"]["run_1"]) != honest[0][0]:
+        schema.integer(fields.get("m", 1), "certificate.m", 1, 1)
+        changed = schema.record(fields["changed_worker"], "certificate.changed_worker", _RUNS)
+        honest = _groups(fields["honest_run_1"], "honest_run_1", problem)
+        if _vector(changed["run_1"], "changed_worker", problem) != honest[0][0]:
             raise ParameterError("certificate", "the changed worker is a copy of honest[0]")
+        for key in ("output_run_1", "output_run_2"):
+            if key in fields:
+                _vector(fields[key], key, problem)
+        for key in ("divergence_squared", "divergence"):
+            if key in fields:
+                schema.rational(fields[key], f"certificate.{key}")
         return cls(
             problem,
             honest,
-            _as_vector(record["changed_worker"]["run_2"]),
-            groups(record["byzantine_run_1"]),
-            groups(record["byzantine_run_2"]),
-            str(record.get("family", "")),
+            _vector(changed["run_2"], "changed_worker", problem),
+            _groups(fields["byzantine_run_1"], "byzantine_run_1", problem),
+            _groups(fields["byzantine_run_2"], "byzantine_run_2", problem),
+            schema.text(fields.get("family", ""), "certificate.family", 200),
         )
+
+
+def _vector(value: object, key: str, problem: Problem) -> Vector:
+    name = f"certificate.{key}"
+    entries = schema.array(value, name, problem.d, problem.d)
+    return tuple(schema.rational(x, name) for x in entries)
+
+
+def _groups(value: object, key: str, problem: Problem) -> Groups:
+    """``[{"vector": [...], "count": c}, ...]`` with at most ``n`` groups."""
+    out = []
+    for item in schema.array(value, f"certificate.{key}", 1, problem.n):
+        group = schema.record(item, f"certificate.{key}", ("vector", "count"))
+        count = schema.integer(group["count"], f"certificate.{key}.count", 1, problem.n)
+        out.append((_vector(group["vector"], key, problem), count))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- exact

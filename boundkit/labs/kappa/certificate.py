@@ -1,4 +1,11 @@
-"""Replayable certificates: :class:`Certificate`, :func:`certify`, :func:`replay`."""
+"""Replayable certificates: :class:`Certificate`, :func:`certify`, :func:`replay`.
+
+A certificate read from a file is untrusted: :meth:`Certificate.from_json` parses it by a
+strict schema (:func:`parse_record`, :mod:`boundkit.labs.schema`): ``n``, ``f``, ``d``,
+``dps`` JSON integers within the caps below, vector entries JSON integers or ``"p/q"``
+strings read with ``Fraction``, the ratio read by the grammar of
+:mod:`boundkit.labs.kappa.ratio_grammar`; nothing in it is ever evaluated as code.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,19 @@ import mpmath
 import sympy as sp
 
 from boundkit.errors import ParameterError
-from boundkit.labs.kappa.evaluation import _X, Evaluation, _sym, check_certificate_shape, evaluate
+from boundkit.labs import schema
+from boundkit.labs.kappa.evaluation import Evaluation, _sym, check_certificate_shape, evaluate
+from boundkit.labs.kappa.ratio_grammar import MAX_RATIO_TEXT, parse_ratio
 from boundkit.labs.kappa.rules import Rows, RuleFunction, RuleSpec, check_parameters, resolve_rule
 
 _FORMAT = "boundkit-kappa-certificate"
+#: Largest ``n`` and ``d`` of a certificate read from a file (the ``kappa`` command's caps).
+MAX_N, MAX_D = 1_000, 16
+#: Largest working precision a certificate may ask for (the CLI's ``--dps`` cap).
+MAX_DPS = 1_000
+_REQUIRED = ("format", "version", "rule", "n", "f", "d", "honest", "vectors", "ratio")
+_OPTIONAL = ("decimal", "family", "dps")
+_DECIMAL = r"[+-]?(inf|[0-9]+(\.[0-9]*)?(e[+-]?[0-9]+)?)"
 
 
 def _fraction_text(q: Fraction) -> str:
@@ -61,30 +77,9 @@ class Certificate:
 
     @classmethod
     def from_json(cls, text: str) -> Certificate:
-        """Parse and validate a certificate (:class:`ParameterError` when malformed)."""
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ParameterError("replay", "a JSON certificate", f"invalid JSON: {error}") from None
-        if not isinstance(record, dict) or record.get("format") != _FORMAT:
-            raise ParameterError("replay", f"a JSON object with format {_FORMAT!r}")
-        try:
-            vectors = tuple(tuple(Fraction(str(x)) for x in r) for r in record["vectors"])
-            cert = cls(
-                rule=str(record["rule"]),
-                n=int(record["n"]),
-                f=int(record["f"]),
-                d=int(record["d"]),
-                vectors=vectors,
-                honest=tuple(int(i) for i in record["honest"]),
-                ratio=str(record["ratio"]),
-                decimal=str(record.get("decimal", "")),
-                family=str(record.get("family", "")),
-                dps=int(record.get("dps", 50)),
-            )
-        except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
-            detail = f"{type(error).__name__}: {error}"
-            raise ParameterError("replay", "a complete, well-typed certificate", detail) from None
+        """Parse and validate a certificate by the strict schema of :func:`parse_record`
+        (:class:`ParameterError` naming the field when malformed)."""
+        cert = parse_record(schema.load(text, "replay"))
         cert.validate()
         return cert
 
@@ -94,6 +89,39 @@ class Certificate:
         if len(self.vectors) != self.n or any(len(r) != self.d for r in self.vectors):
             raise ParameterError("vectors", f"{self.n} vectors of dimension {self.d}")
         check_certificate_shape(self.vectors, self.honest, self.f)
+
+
+def parse_record(value: object) -> Certificate:
+    """A :class:`Certificate` from parsed JSON, every field checked by type and size."""
+    record = schema.record(value, "replay", _REQUIRED, _OPTIONAL)
+    schema.text(record["format"], "replay.format", len(_FORMAT), pattern=_FORMAT)
+    schema.integer(record["version"], "replay.version", 1, 1)
+    n = schema.integer(record["n"], "replay.n", 1, MAX_N)
+    f = schema.integer(record["f"], "replay.f", 0, n)
+    d = schema.integer(record["d"], "replay.d", 1, MAX_D)
+    rows = schema.array(record["vectors"], "replay.vectors", n, n)
+    vectors = tuple(_row(r, d) for r in rows)
+    honest = schema.array(record["honest"], "replay.honest", 0, n)
+    ratio = schema.text(record["ratio"], "replay.ratio", MAX_RATIO_TEXT)
+    parse_ratio(ratio)  # the grammar, at the edge: a malformed ratio stops here
+    return Certificate(
+        rule=schema.text(record["rule"], "replay.rule", 64, pattern=r"[A-Za-z_][\w.-]*"),
+        n=n,
+        f=f,
+        d=d,
+        vectors=vectors,
+        honest=tuple(schema.integer(i, "replay.honest", 0, n - 1) for i in honest),
+        ratio=ratio,
+        decimal=schema.text(record.get("decimal", ""), "replay.decimal", 200, _DECIMAL + "|"),
+        family=schema.text(record.get("family", ""), "replay.family", 200),
+        dps=schema.integer(record.get("dps", 50), "replay.dps", 15, MAX_DPS),
+    )
+
+
+def _row(value: object, d: int) -> tuple[Fraction, ...]:
+    return tuple(
+        schema.rational(x, "replay.vectors") for x in schema.array(value, "replay.vectors", d, d)
+    )
 
 
 def ratio_text(ratio: Fraction | sp.Expr | None) -> str:
@@ -150,12 +178,13 @@ def replay(
 
 def same_ratio(text: str, ratio: Fraction | sp.Expr | None) -> bool:
     """Is the recorded ratio ``text`` exactly ``ratio``?  Equal text, or (when another
-    sympy version prints the same number differently) a zero exact difference."""
+    sympy version prints the same number differently) a zero exact difference; ``text`` is
+    read by :func:`~boundkit.labs.kappa.ratio_grammar.parse_ratio`, never evaluated."""
     if ratio is None or text == ratio_text(ratio):
         return ratio is not None
     try:
-        recorded = sp.sympify(text, locals={"x": _X})
-    except (sp.SympifyError, SyntaxError, TypeError):
+        recorded = parse_ratio(text)
+    except ParameterError:
         return False
     value = _sym(ratio) if isinstance(ratio, Fraction) else ratio
     if recorded.has(sp.oo) or value.has(sp.oo):

@@ -2,8 +2,11 @@
 the comparison of a found ratio with a claim.
 
 Claims (:data:`CLAIMS`)
-    SMEA: ``kappa_SMEA = (4f/(n-f)) (1 + f/(n-2f))^2`` (Allouah et al. 2023b, Prop. 5.1, as
-    recalled in THEORY.md section 1; registry ``kappa/smea``).  CWTM, median, GM, Krum:
+    SMEA: the sharp ``kappa* = 4f/(n-2f)`` (registry ``kappa/smea``, derived step by step in
+    ``proofs_check/kappa_star.py``; attained, so a certificate above it is a bug).  The value
+    recalled from Allouah et al. 2023b, Prop. 5.1, ``(4f/(n-f)) (1 + f/(n-2f))^2`` (THEORY.md
+    section 1; registry ``kappa/smea-recalled``), is kept as :data:`RECALLED_SMEA`, a
+    separate, labelled claim not used as the comparator.  CWTM, median, GM, Krum:
     the values recalled from Allouah et al. 2023a ("Fixing by Mixing", AISTATS 2023), which
     are stated for the *trace* form ``||F - mean_S||^2 <= kappa tr(Sigma_S)``; since
     ``tr <= d lambda_max`` they imply the ``lambda_max`` form with ``d * kappa``, which is
@@ -24,6 +27,7 @@ import sympy as sp
 from boundkit import bounds
 from boundkit.bounds.symbols import f as f_sym
 from boundkit.bounds.symbols import n as n_sym
+from boundkit.checks.decide import compare as decide
 from boundkit.labs.kappa.rules import Rows, check_parameters
 
 
@@ -78,7 +82,9 @@ CLAIMS: dict[str, Claim] = {
         "smea",
         "lambda_max",
         bounds.get("kappa/smea").expression,
-        "Allouah et al. 2023b, Prop. 5.1 (recalled; registry kappa/smea, THEORY.md s.1)",
+        "kappa* = 4f/(n-2f), derived (registry kappa/smea; docs/theory.md, Sharp constants)",
+        "sharp: attained by f honest at e1, n - 2f at 0, f Byzantine at -e1; the recalled "
+        "value (Allouah et al. 2023b, Prop. 5.1) is kappa/smea-recalled",
     ),
     "mean": Claim(
         "mean",
@@ -99,6 +105,17 @@ CLAIMS: dict[str, Claim] = {
     ),
     "mda": Claim("mda", "none", None, "no claim found"),
 }
+
+
+#: SMEA's coefficient as recalled from Allouah et al. 2023b, Prop. 5.1: kept, labelled, not
+#: the comparator (it is above kappa* by the factor (n - f)/(n - 2f))
+RECALLED_SMEA = Claim(
+    "smea",
+    "lambda_max",
+    bounds.get("kappa/smea-recalled").expression,
+    "Allouah et al. 2023b, Prop. 5.1 (recalled; registry kappa/smea-recalled, THEORY.md s.1)",
+    "valid, not sharp",
+)
 
 
 def claim_for(rule: str) -> Claim:
@@ -125,12 +142,21 @@ def universal_lower_certificate(n: int, f: int, d: int = 1) -> tuple[Rows, tuple
     return rows, tuple(range(n - f))
 
 
-def compare(value: mpmath.mpf, bound: Fraction | float | None, dps: int = 50) -> str:
-    """``"exceeds"``, ``"equal"`` (at ``dps - 10`` digits), ``"within"`` or ``"no claim"``."""
+def compare(
+    value: mpmath.mpf | Fraction | sp.Expr, bound: Fraction | float | None, dps: int = 50
+) -> str:
+    """``"exceeds"``, ``"equal"``, ``"within"`` or ``"no claim"``.
+
+    An exact ``value`` (a Fraction or SymPy number, e.g. ``Evaluation.ratio``) is compared
+    exactly (:func:`boundkit.checks.decide.compare`: no tolerance; ``"undecided"`` when the
+    comparison cannot be settled); an ``mpf`` is "equal" within ``dps - 10`` digits.
+    """
     if bound is None:
         return "no claim"
     if bound == math.inf:
         return "within"
+    if isinstance(value, (Fraction, int, sp.Basic)) and not isinstance(value, bool):
+        return _compare_exact(value, bound)
     if value == mpmath.inf:
         return "exceeds"
     with mpmath.workdps(dps):
@@ -138,3 +164,12 @@ def compare(value: mpmath.mpf, bound: Fraction | float | None, dps: int = 50) ->
         if abs(value - b) <= mpmath.mpf(10) ** (10 - dps) * max(abs(b), 1):
             return "equal"
         return "exceeds" if value > b else "within"
+
+
+def _compare_exact(value: Fraction | int | sp.Expr, bound: Fraction) -> str:
+    if value in (sp.oo, math.inf):
+        return "exceeds"
+    if decide(value, "==", bound).holds:
+        return "equal"
+    above = decide(value, ">", bound).holds
+    return {True: "exceeds", False: "within", None: "undecided"}[above]
