@@ -24,6 +24,7 @@ from proofs_check import (
     kappa_star,
     orthogonal,
     poisoning,
+    sharp_1d,
     sharp_bound,
 )
 from proofs_check import recursions as rec
@@ -188,6 +189,14 @@ def _sharp_constants() -> list[Check]:
         checks.append(
             Check(f"sharp/derive/{rid}", reference, partial(sharp_bound.check_sharp_derived, rid))
         )
+    one_d = "registry byzantine/smea-1d/*; docs/theory.md, Sharp constants"
+    checks += [
+        Check("sharp-1d/variance-comparison", one_d, sharp_1d.check_variance_comparison),
+        Check("sharp-1d/maximisation", one_d, sharp_1d.check_maximisation),
+        Check("sharp-1d/per-run-exhaustive", one_d, sharp_1d.check_per_run_exhaustive),
+    ]
+    for rid in sharp_1d.IDS_1D:
+        checks.append(Check(f"sharp-1d/derive/{rid}", one_d, partial(sharp_1d.check_derived, rid)))
     return checks
 
 

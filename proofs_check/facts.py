@@ -106,6 +106,9 @@ _a, _c = subset_size, shared_size
 
 #: ``mean_A - mean_C = MEAN_SPLIT (mean_D - mean_C)`` (the means are weighted by counts)
 MEAN_SPLIT = (_a - _c) / _a
+#: within-group weights of the covariance of ``A``: ``(c/a) Sigma_C + ((a - c)/a) Sigma_D``
+WITHIN_WEIGHT_SHARED = _c / _a
+WITHIN_WEIGHT_OUTSIDE = (_a - _c) / _a
 #: between-group part of the covariance: ``Sigma_A = (c/a) Sigma_C + ((a - c)/a) Sigma_D +
 #: BETWEEN_WEIGHT u u^T`` with ``u = mean_D - mean_C``; the other two terms are positive
 #: semidefinite, so ``lambda_max(Sigma_A) >= u^T Sigma_A u/|u|^2 >= BETWEEN_WEIGHT |u|^2``
@@ -120,3 +123,10 @@ SHARED_SIZE_MIN = n - 2 * f
 SMEA_LAMBDA_RATIO = sp.Integer(1)
 #: ``|mean_R - mean_C| <= DIAMETER`` for ``R, C`` of honest vectors in the ``L``-ball
 DIAMETER = 2 * GRADIENT_NORM
+
+
+def variance_ceiling_1d(mean: sp.Expr) -> sp.Expr:
+    """Bhatia-Davis: numbers in ``[-L, L]`` with this mean have variance at most
+    ``(L - mean)(L + mean)`` (the mean of ``(L - x)(L + x) >= 0``; two points at ``+-L``
+    attain it)."""
+    return (GRADIENT_NORM - mean) * (GRADIENT_NORM + mean)

@@ -118,8 +118,8 @@ def check_between_group(sizes: Sequence[tuple[int, int]] = SIZES) -> CheckResult
         w = _at(F.BETWEEN_WEIGHT, a, c)
         decomposition = (
             _cov(cs + ds)
-            - sp.Rational(c, a) * _cov(cs)
-            - sp.Rational(a - c, a) * _cov(ds)
+            - _at(F.WITHIN_WEIGHT_SHARED, a, c) * _cov(cs)
+            - _at(F.WITHIN_WEIGHT_OUTSIDE, a, c) * _cov(ds)
             - w * u * u.T
         )
         quadratic = (u.T * _cov(cs + ds) * u)[0] - w * u.dot(u) ** 2
@@ -137,7 +137,8 @@ def check_between_group(sizes: Sequence[tuple[int, int]] = SIZES) -> CheckResult
     return result(
         "kappa*/between-group",
         all(oks),
-        "Sigma_A == (c/a) Sigma_C + ((a-c)/a) Sigma_D + BETWEEN_WEIGHT u u^T; u^T Sigma_A u - "
+        "Sigma_A == WITHIN_WEIGHT_SHARED Sigma_C + WITHIN_WEIGHT_OUTSIDE Sigma_D + "
+        "BETWEEN_WEIGHT u u^T; u^T Sigma_A u - "
         "BETWEEN_WEIGHT |u|^4 == sum of squares / a; equality for constant C, D; (a, c) in "
         f"{list(sizes)}: {oks}",
         between_weight=F.BETWEEN_WEIGHT,

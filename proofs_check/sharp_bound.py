@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import sympy as sp
@@ -102,19 +102,19 @@ def per_run_deviation() -> sp.Expr:
     return subset_leg() + chosen
 
 
-def increment(algorithm: str) -> sp.Expr:
-    """Thm 3.1's step with SMEA's per-run deviation in both outer legs."""
-    deviation = per_run_deviation()
+def increment(algorithm: str, deviation: sp.Expr) -> sp.Expr:
+    """Thm 3.1's step ``F(S) -> mean_H(S) -> mean_H(S') -> F(S')`` with a per-run deviation
+    in both outer legs and the changed sample's shift in the middle."""
     return S.gamma * (deviation + changed_sample_shift(algorithm, F.WORKER_WEIGHT) + deviation)
 
 
-def derive_sharp(res: Result) -> Derivation:
-    """The recursion of ``res`` (its convexity's Lemma B.2 factor, the sharp increment)."""
+def derive_sharp(res: Result, deviation: sp.Expr) -> Derivation:
+    """The recursion of ``res`` (its convexity's Lemma B.2 factor) with this deviation."""
     expansivity = F.EXPANSIVITY_USED[res.convexity]
     return Derivation(
         expansivity,
         {
-            alg: Recursion(factor=expansivity.factor, increment=increment(alg))
+            alg: Recursion(factor=expansivity.factor, increment=increment(alg, deviation))
             for alg in res.algorithms
         },
     )
@@ -139,32 +139,44 @@ def check_min_is_two_f_over_h() -> CheckResult:
     )
 
 
-def check_sharp_derived(result_id: str, points: int = 4) -> CheckResult:
-    """Registered ``byzantine/smea-sharp/*`` == ``L delta_T`` of the derived recursion
-    (rsolve, unrolled sum, exact iterations; registered recursion and ``simplified``)."""
+def check_sharp_derived(
+    result_id: str, points: int = 4, deviation: Callable[[], sp.Expr] | None = None
+) -> CheckResult:
+    """Registered ``result_id`` == ``L delta_T`` of the recursion derived with the per-run
+    ``deviation`` (default :func:`per_run_deviation`): rsolve, unrolled sum, exact
+    iterations; registered recursion and ``simplified``."""
     res = get(result_id)
-    der = derive_sharp(res)
+    per_run = (deviation or per_run_deviation)()
+    placeholder = sp.Dummy("D", nonnegative=True)  # rsolve sees a constant, not a Piecewise
+    der = derive_sharp(res, placeholder)
     fails: list[str] = []
+
+    def filled(expr: sp.Expr) -> sp.Expr:
+        return expr.xreplace({placeholder: per_run})
+
     for alg, rec in der.recursions.items():
         for method in ("rsolve", "summation"):
-            diff = der.bound(alg, method) - res.expression
+            diff = filled(der.bound(alg, method)) - res.expression
             if not is_zero(eliminate_factor(diff, rec.factor)):
                 fails.append(f"{alg} {method} != registered")
+        full = Recursion(factor=rec.factor, increment=filled(rec.increment))
         for pt in sample_points(res, points, zlib.crc32(f"sharp/{res.id}/{alg}".encode())):
-            if not is_zero(iterate(rec, pt) - res.expression.subs(pt)):
+            if not is_zero(iterate(full, pt) - res.expression.subs(pt)):
                 fails.append(f"{alg} iteration != registered at {pt}")
                 break
         reg = res.recursion
-        if reg is None or not (same(reg.factor, rec.factor) and same(reg.increment, rec.increment)):
+        if reg is None or not (
+            same(reg.factor, rec.factor) and same(reg.increment, full.increment)
+        ):
             fails.append(f"registered recursion != derived ({alg})")
-        if res.simplified is not None and not same(der.limit(alg), res.simplified):
+        if res.simplified is not None and not same(filled(der.limit(alg)), res.simplified):
             fails.append(f"simplified != derived T -> oo limit ({alg})")
     return result(
-        f"sharp/derive/{res.id}",
+        f"{'sharp' if deviation is None else 'sharp-1d'}/derive/{res.id}",
         not fails,
-        f"L*delta_T with the per-run deviation {per_run_deviation()} ({der.expansivity.name}) "
+        f"L*delta_T with the per-run deviation {per_run} ({der.expansivity.name}) "
         "vs registered: " + ("equal" if not fails else f"{len(fails)} problems: {fails[0]}"),
-        derived_increment=der.recursions[res.algorithms[0]].increment,
+        derived_increment=filled(der.recursions[res.algorithms[0]].increment),
         registered=res.expression,
         problems=fails,
     )

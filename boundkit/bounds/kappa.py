@@ -17,7 +17,7 @@ from Allouah et al. 2023b, Prop. 5.1, is kept as :data:`KAPPA_SMEA_RECALLED` (re
 
 from __future__ import annotations
 
-from sympy import sqrt
+from sympy import Piecewise, sqrt
 
 from boundkit.bounds.symbols import f, n
 
@@ -33,3 +33,16 @@ KAPPA_LOWER = f / (n - 2 * f)
 #: for ``mean_C - mean_S``; the minimum is always ``2f/(n-f)`` since ``(n-f)^2 - 4f(n-2f) =
 #: (n-3f)^2 >= 0`` (equal at ``n = 3f``).  Derived in ``proofs_check/sharp_bound.py``.
 SMEA_SHARP_DEVIATION = sqrt(f / (n - 2 * f)) + 2 * f / (n - f)
+
+#: ``rho = |S|/|C|`` at its largest, ``(n - f)/(n - 2f)``: the variance weight of the dropped
+#: honest workers when SMEA's window and the honest set are compared in one dimension
+_RHO = (n - f) / (n - 2 * f)
+#: per-run ``|F - mean_S| / L`` of SMEA in dimension 1 (issue 13, "sharper still"): with
+#: ``u``, ``v`` the Byzantine and dropped-honest means minus the kept honest mean,
+#: ``var_W <= var_S`` gives ``u^2 <= rho var_R + v^2`` and ``var_R <= L^2 - mean_R^2``, so
+#: ``|F - mean_S| <= (f/(n-f)) max_t (sqrt(rho t (2 - t) + t^2) + t) L``: ``4f/(n-f)`` when
+#: ``7f <= 3n`` (attained), else ``1 + sqrt(rho)``.  Derived in ``proofs_check/sharp_1d.py``.
+SMEA_DEVIATION_1D = Piecewise(
+    (4 * f / (n - f), 7 * f <= 3 * n),
+    (1 + sqrt(_RHO), True),
+)

@@ -36,6 +36,7 @@ from boundkit.bounds.kappa import (
     KAPPA_LOWER,
     KAPPA_SMEA,
     KAPPA_SMEA_RECALLED,
+    SMEA_DEVIATION_1D,
     SMEA_SHARP_DEVIATION,
 )
 from boundkit.bounds.orthogonal_gap import ORTHOGONAL_GAP
@@ -66,6 +67,7 @@ _ETA_STRONG = 1 - gamma * mu / 2  # expansivity used in the strongly convex boun
 _BYZ_TERM = 1 / N + sp.sqrt(kappa)
 _POISON_TERM = (f + 1 / m) / (n - f)
 _SHARP_TERM = 1 / N + SMEA_SHARP_DEVIATION  # SMEA, honest gradients in the L-ball
+_TERM_1D = 1 / N + SMEA_DEVIATION_1D  # SMEA, dimension 1
 _KAPPA_DEFAULT = {"kappa": KAPPA_SMEA}
 
 
@@ -338,8 +340,47 @@ def _registry() -> tuple[Result, ...]:
     )
 
 
+def _upper_pair(
+    prefix: str, term: sp.Expr, title: str, reference: str, note: str
+) -> tuple[Result, Result]:
+    """Theorem 3.1's recursion with the per-step increment ``2 gamma L term``: the convex
+    bound ``2 gamma L^2 T term`` and its strongly convex analogue (eq. (3)'s form)."""
+    return (
+        Result(
+            id=f"{prefix}/convex",
+            title=f"{title}, convex",
+            reference=reference,
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=2 * gamma * L**2 * T * term,
+            hypotheses=(HONEST_MAJORITY, CONVEX_STEP),
+            recursion=Recursion(factor=sp.Integer(1), increment=2 * gamma * L * term),
+            note=note,
+        ),
+        Result(
+            id=f"{prefix}/strongly-convex",
+            title=f"{title}, strongly convex",
+            reference=reference,
+            threat="byzantine",
+            algorithms=("gd", "sgd"),
+            convexity="strongly-convex",
+            kind="upper",
+            quantity="uniform stability",
+            expression=4 * L**2 / mu * term * (1 - _ETA_STRONG**T),
+            hypotheses=(HONEST_MAJORITY, STRONG_STEP, MU_BELOW_BETA),
+            recursion=Recursion(factor=_ETA_STRONG, increment=2 * gamma * L * term),
+            simplified=4 * L**2 / mu * term,
+            note=note,
+        ),
+    )
+
+
 def _smea_sharp() -> tuple[Result, ...]:
-    """Theorem 3.1's recursion with SMEA's per-run deviation in the L-ball (issue 13, part 2)."""
+    """Theorem 3.1's recursion with SMEA's per-run deviation in the L-ball (issue 13, part 2)
+    and, in dimension 1, the sharper per-run deviation of the variance comparison."""
     note = (
         "SMEA only: per run ||F - mean_S|| <= L (sqrt(f/(n-2f)) + min(2f/(n-f), "
         "sqrt(f/(n-2f)))), the min being 2f/(n-f) since (n-f)^2 - 4f(n-2f) = (n-3f)^2; "
@@ -347,35 +388,26 @@ def _smea_sharp() -> tuple[Result, ...]:
         "n = 3f); derived in proofs_check sharp/*"
     )
     reference = "boundkit (issue 13): Thm 3.1's recursion with SMEA's per-run deviation"
+    note_1d = (
+        "SMEA, data of dimension 1 only: per run |F - mean_S| <= L (f/(n-f)) max_t "
+        "(sqrt(rho t(2-t) + t^2) + t), rho = (n-f)/(n-2f), from var_W <= var_S and var_R <= "
+        "L^2 - mean_R^2: 4fL/(n-f) for 7f <= 3n (attained per run), L(1 + sqrt(rho)) above; "
+        "derived in proofs_check sharp-1d/*"
+    )
     return (
-        Result(
-            id="byzantine/smea-sharp/convex",
-            title="Byzantine upper bound for SMEA, convex, sharp constants (boundkit)",
-            reference=reference + "; docs/theory.md, 'Sharp constants'",
-            threat="byzantine",
-            algorithms=("gd", "sgd"),
-            convexity="convex",
-            kind="upper",
-            quantity="uniform stability",
-            expression=2 * gamma * L**2 * T * _SHARP_TERM,
-            hypotheses=(HONEST_MAJORITY, CONVEX_STEP),
-            recursion=Recursion(factor=sp.Integer(1), increment=2 * gamma * L * _SHARP_TERM),
-            note=note,
+        *_upper_pair(
+            "byzantine/smea-sharp",
+            _SHARP_TERM,
+            "Byzantine upper bound for SMEA, sharp constants (boundkit)",
+            reference + "; docs/theory.md, 'Sharp constants'",
+            note,
         ),
-        Result(
-            id="byzantine/smea-sharp/strongly-convex",
-            title="Byzantine upper bound for SMEA, strongly convex, sharp constants (boundkit)",
-            reference=reference + "; docs/theory.md, 'Sharp constants'",
-            threat="byzantine",
-            algorithms=("gd", "sgd"),
-            convexity="strongly-convex",
-            kind="upper",
-            quantity="uniform stability",
-            expression=4 * L**2 / mu * _SHARP_TERM * (1 - _ETA_STRONG**T),
-            hypotheses=(HONEST_MAJORITY, STRONG_STEP, MU_BELOW_BETA),
-            recursion=Recursion(factor=_ETA_STRONG, increment=2 * gamma * L * _SHARP_TERM),
-            simplified=4 * L**2 / mu * _SHARP_TERM,
-            note=note,
+        *_upper_pair(
+            "byzantine/smea-1d",
+            _TERM_1D,
+            "Byzantine upper bound for SMEA in dimension 1 (boundkit)",
+            reference + " in dimension 1; docs/theory.md, 'Sharp constants'",
+            note_1d,
         ),
     )
 
@@ -384,8 +416,13 @@ REGISTRY: tuple[Result, ...] = _registry()
 _BY_ID: dict[str, Result] = {r.id: r for r in REGISTRY}
 
 #: the dimensions ``(smallest, largest or None)`` of the data a result speaks about, where
-#: it is not every dimension: (B3) pushes along an axis orthogonal to the honest gradients
-DIMENSIONS: dict[str, tuple[int, int | None]] = {"byzantine/orthogonal-push": (2, None)}
+#: it is not every dimension: (B3) pushes along an axis orthogonal to the honest gradients;
+#: the ``byzantine/smea-1d/*`` bounds use the order of the real line
+DIMENSIONS: dict[str, tuple[int, int | None]] = {
+    "byzantine/orthogonal-push": (2, None),
+    "byzantine/smea-1d/convex": (1, 1),
+    "byzantine/smea-1d/strongly-convex": (1, 1),
+}
 
 
 def admits_dimension(result: Result, dimension: int) -> bool:

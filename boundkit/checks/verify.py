@@ -42,6 +42,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
+from boundkit.bounds import registry
 from boundkit.checks.decide import MAX_BITS, METHODS, Decision, Undecided, ball_of, compare
 from boundkit.checks.exact_bounds import exact_bound
 from boundkit.checks.grid import SGD_EXACT_MAX_T, SGD_MAX_STATES, Case
@@ -182,28 +183,39 @@ FAILURES = {
     "closed form >= lower": "closed form < lower",
     "sharp upper >= reached": "above SMEA's sharper bound byzantine/smea-sharp (a bug in its "
     "derivation or in the code)",
+    "1-d upper >= reached": "above SMEA's 1-D bound byzantine/smea-1d (a bug in its "
+    "derivation or in the code)",
 }
 
-#: SMEA's sharper Byzantine upper bound (issue 13, part 2), by convexity: every Byzantine
-#: construction is checked against it too, exactly (no tolerance: B4 comes within 1e-7)
+#: SMEA's sharper Byzantine upper bounds (issue 13), by convexity: every Byzantine
+#: construction is checked against each one that admits its dimension, exactly (no
+#: tolerance: B4 comes within 6e-4 of the sharp bound at (31, 10, 1))
 SHARP_UPPER = {
-    "convex": "byzantine/smea-sharp/convex",
-    "strongly-convex": "byzantine/smea-sharp/strongly-convex",
+    convexity: (
+        ("sharp upper >= reached", f"byzantine/smea-sharp/{convexity}"),
+        ("1-d upper >= reached", f"byzantine/smea-1d/{convexity}"),
+    )
+    for convexity in ("convex", "strongly-convex")
 }
 
 
 def judge_sharp(
-    sharp: sp.Expr, measurement: object, supremum: sp.Expr | None, bits: int = 128
+    instance: object, convexity: str, measurement: object, bits: int = 128
 ) -> dict[str, Decision]:
-    """The sharper bound against the value reached: the supremum when the construction
+    """The sharper bounds against the value reached: the supremum when the construction
     approaches one, else the exact simulation (the closed form for a Monte Carlo record)."""
-    if supremum is not None:
-        reached = supremum
+    if instance.supremum is not None:
+        reached = instance.supremum
     elif measurement.exact:
         reached = measurement.empirical_exact
     else:
         reached = measurement.closed_form_exact
-    return {"sharp upper >= reached": compare(sharp, ">=", reached, start_bits=bits)}
+    dimension = instance.problem.loss.dimension
+    return {
+        name: compare(_exact_bound(rid, instance.setting), ">=", reached, start_bits=bits)
+        for name, rid in SHARP_UPPER[convexity]
+        if registry.admits_dimension(registry.get(rid), dimension)
+    }
 
 
 def judge(
@@ -357,8 +369,7 @@ def _run_case(case: Case, dps: int, failure_probability: Fraction) -> Record:
         )
         decisions = judge(upper, lower, measurement, instance.supremum, start_bits(dps))
         if construction.threat == "byzantine":
-            sharp = _exact_bound(SHARP_UPPER[construction.convexity], s)
-            decisions |= judge_sharp(sharp, measurement, instance.supremum, start_bits(dps))
+            decisions |= judge_sharp(instance, construction.convexity, measurement, start_bits(dps))
         status, why, method = verdict(decisions)
         empirical = (
             measurement.empirical_exact

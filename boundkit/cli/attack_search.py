@@ -20,6 +20,8 @@ def register_attack_search(sub: argparse._SubParsersAction) -> None:
         "fit its exponent in f/(n-f) and plot it beside the B1/B2/B3 pushes and eqs. (2), (5).",
         epilog=limits.epilog(
             ("n", limits.ATTACK_N),
+            ("n with --d 2", limits.ATTACK_N_2D),
+            ("restarts x evaluations x n", limits.ATTACK_WORK),
             ("restarts", limits.ATTACK_RESTARTS),
             ("evaluations", limits.ATTACK_EVALUATIONS),
         )
@@ -113,6 +115,7 @@ def run_attack_search(args: argparse.Namespace) -> int:
     from boundkit.outputs.attack_search_plot import plot
     from boundkit.outputs.attack_search_report import certificates_json, to_csv, to_markdown
 
+    limits.check_attack_work(args.ns, tuple(args.d or (1, 2)), args.restarts, args.evaluations)
     _check_paths(args)
     settings = SearchSettings(restarts=args.restarts, evaluations=args.evaluations, seed=args.seed)
     problems = plan(args.ns, tuple(args.d or (1, 2)))

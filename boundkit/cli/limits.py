@@ -76,6 +76,11 @@ SIMULATE: dict[str, ConstructionLimits] = {
     "tailored": ConstructionLimits(
         Limit(3_000, "two exact push suprema per step: 53 s at n = 3000"), _STEPS
     ),
+    "B4": ConstructionLimits(
+        Limit(10**9, "f limits the work, not n: 1.4 s at n = 10^9, f = 100"),
+        Limit(100_000, "6 s at T = 10^5"),
+        Limit(50_000, "30 s, 250 MB at f = 40000; over 120 s and 3 GB at f = 10^6"),
+    ),
 }
 #: A construction without its own entry (a new one) gets these until it is measured.
 SIMULATE_DEFAULT = ConstructionLimits(
@@ -145,7 +150,25 @@ def check_kappa_size(rule: str, n: int, d: int) -> None:
             raise ParameterError("n", f"{cap.rule('n')} for {rule}", n)
 
 
-ATTACK_N = Limit(1_000, "the same cap as a certificate's n")
+ATTACK_N = Limit(1_000, "d = 1: 4 s per (n, f) at n = 1000 with 500 evaluations")
+ATTACK_N_2D = Limit(300, "d = 2: 14 s per (n, f) at n = 300 with 500 evaluations, 60+ s at 1000")
 ATTACK_COUNT = 10
 ATTACK_RESTARTS = Limit(1_000, "each restart is one climb")
-ATTACK_EVALUATIONS = Limit(100_000, "float evaluations per climb")
+ATTACK_EVALUATIONS = Limit(50_000, "float evaluations per climb")
+ATTACK_WORK = Limit(
+    5_000_000,
+    "a step of the progress bar: 107-137 s at n = 100, d = 2, 100 restarts x 500",
+)
+
+
+def check_attack_work(
+    ns: list[int], dimensions: tuple[int, ...], restarts: int, evaluations: int
+) -> None:
+    """The largest ``n`` per dimension and the work ``restarts x evaluations x n`` of one
+    (n, f, d), the time between two steps of the progress bar."""
+    if 2 in dimensions and max(ns) > ATTACK_N_2D.maximum:
+        raise ParameterError("ns", f"{ATTACK_N_2D.rule('n')} with --d 2", max(ns))
+    work = max(restarts, 1) * evaluations * max(ns)
+    if work > ATTACK_WORK.maximum:
+        rule = f"restarts x evaluations x n <= {ATTACK_WORK.maximum:,} ({ATTACK_WORK.why})"
+        raise ParameterError("restarts, evaluations, ns", rule, f"{work:,}")

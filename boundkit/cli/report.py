@@ -9,10 +9,20 @@ from boundkit.cli import arguments as cli
 from boundkit.cli import limits, output
 from boundkit.cli.figure import check_figure_paths, make_figure
 from boundkit.cli.rates import compute_rates
+from boundkit.cli.tightness import write_tightness
 from boundkit.cli.verify import verify_to
 
 #: The files ``report`` (re)writes in its directory.
-FILES = ("rates.md", "rates.tex", "fits.md", "figure1.png", "figure1.csv", "verification.md")
+FILES = (
+    "rates.md",
+    "rates.tex",
+    "fits.md",
+    "figure1.png",
+    "figure1.csv",
+    "verification.md",
+    "tightness.md",
+    "tightness.png",
+)
 
 
 def register_report(sub: argparse._SubParsersAction) -> None:
@@ -20,8 +30,10 @@ def register_report(sub: argparse._SubParsersAction) -> None:
         "report",
         help="regenerate Table 1, the fits, the verification report and Figure 1 in reports/",
         description="Regenerate reports/: rates.md and rates.tex (Table 1), fits.md (fitted "
-        "exponents), verification.md (default verify grid), figure1.png and figure1.csv. "
-        "All six files are replaced together at the end, or none is.",
+        "exponents), verification.md (default verify grid), figure1.png and figure1.csv, "
+        "tightness.md and tightness.png (the default tightness map, with the directory's "
+        "attack_search.json certificates when present). All eight files are replaced "
+        "together at the end, or none is.",
         epilog=limits.epilog(("workers", limits.WORKERS)),
     )
     p.add_argument(
@@ -77,6 +89,25 @@ def run_report(args: argparse.Namespace) -> int:
         no_progress=not progress,
     )
     status = verify_to(verify_args, files)
+    consistent = write_tightness(_tightness_args(out, args.workers), files)
     files.commit()
     failed_fits = sum(fit.status == "FAIL" for fit in fits)
-    return cli.EXIT_FAILED if status or failed_fits else cli.EXIT_OK
+    return cli.EXIT_FAILED if status or failed_fits or not consistent else cli.EXIT_OK
+
+
+def _tightness_args(out, workers: int) -> argparse.Namespace:
+    """The default tightness map, with the attack-search certificates of ``out`` when there."""
+    from boundkit.cli.tightness import DEFAULT_NS, parse_integers
+
+    certificates = out / "attack_search.json"
+    return argparse.Namespace(
+        d=None,
+        ns=parse_integers("ns", DEFAULT_NS),
+        ms=[1, 2, 5],
+        tailored=False,
+        certificates=str(certificates) if certificates.is_file() else None,
+        workers=workers,
+        json=None,
+        markdown=str(out / "tightness.md"),
+        out=str(out / "tightness.png"),
+    )

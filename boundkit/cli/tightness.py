@@ -41,7 +41,7 @@ def register_tightness(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--ns",
         type=_integers("ns", 3, TIGHTNESS_N),
-        default=_integers("ns", 3, TIGHTNESS_N)(DEFAULT_NS),
+        default=parse_integers("ns", DEFAULT_NS),
         help=f"e.g. 3-30,51,101 (default {DEFAULT_NS})",
     )
     p.add_argument(
@@ -75,20 +75,26 @@ def _dimension(text: str) -> int:
 
 
 def _integers(name: str, minimum: int, limit: limits.Limit):
-    """An argparse type: comma-separated integers and ranges ``a-b``, sorted, distinct."""
+    """An argparse type: :func:`parse_integers`."""
+    return lambda text: parse_integers(name, text, minimum, limit)
 
-    def parse(text: str) -> list[int]:
-        values: set[int] = set()
-        for part in text.split(","):
-            low, dash, high = part.partition("-")
-            first = cli.read_integer(name, low, minimum, limit)
-            last = cli.read_integer(name, high, first, limit) if dash else first
-            values.update(range(first, last + 1))
-            if len(values) > TIGHTNESS_COUNT:
-                raise ParameterError(name, f"at most {TIGHTNESS_COUNT} values", text)
-        return sorted(values)
 
-    return parse
+def parse_integers(
+    name: str, text: str, minimum: int = 3, limit: limits.Limit = TIGHTNESS_N
+) -> list[int]:
+    """Comma-separated integers and ranges ``a-b``, sorted, distinct, at most
+    :data:`TIGHTNESS_COUNT` of them, each in ``[minimum, limit]``."""
+    values: set[int] = set()
+    for part in text.split(","):
+        low, dash, high = part.partition("-")
+        first = cli.read_integer(name, low, minimum, limit)
+        last = cli.read_integer(name, high, first, limit) if dash else first
+        if last - first >= TIGHTNESS_COUNT:
+            raise ParameterError(name, f"at most {TIGHTNESS_COUNT} values", text)
+        values.update(range(first, last + 1))
+        if len(values) > TIGHTNESS_COUNT:
+            raise ParameterError(name, f"at most {TIGHTNESS_COUNT} values", text)
+    return sorted(values)
 
 
 def read_certificates(path_text: str) -> list:

@@ -121,8 +121,9 @@ def to_markdown(cells: Sequence[Cell], command: str, seconds: float, sources: st
         "exactly at `T = gamma = L = beta = 1`).  **Lower**: the largest value a "
         f"construction reaches there ({sources}).  **Upper**: the smallest registered "
         "convex upper bound that applies (Byzantine: `thm3.1/convex` with SMEA's "
-        "`kappa* = 4f/(n-2f)`, and `byzantine/smea-sharp/convex`; poisoning: "
-        "`thm3.3/convex`).  Largest and smallest are chosen exactly "
+        "`kappa* = 4f/(n-2f)`, `byzantine/smea-sharp/convex`, and in `d = 1` "
+        "`byzantine/smea-1d/convex`; poisoning: `thm3.3/convex`; ties go to the first "
+        "registered).  Largest and smallest are chosen exactly "
         "(`boundkit.checks.decide`), the ratio is exact, and `>= 0.9` is decided exactly "
         "(undecided cells are counted as such); medians and the figure use 30-digit values.",
         "",

@@ -18,7 +18,9 @@ from boundkit.bounds import symbols as S
 from boundkit.checks.decide import compare
 from boundkit.rules.aggregate import Aggregate
 from proofs_check import facts as F
-from proofs_check import kappa_star, sharp_bound
+from proofs_check import kappa_star, sharp_1d, sharp_bound
+from proofs_check.checks import run_check
+from proofs_check.core import Check
 
 SMALL_1D = ((3, 1), (5, 2))
 SHARP_SIZES = ((3, 1), (5, 2), (6, 2))
@@ -154,3 +156,71 @@ def test_verify_reports_a_construction_above_the_sharp_bound(monkeypatch) -> Non
     _scale(monkeypatch, "byzantine/smea-sharp/convex", 1 - sp.Rational(1, 10**3))
     record = _b4_record(31, 10, 1)
     assert record.status == "FAIL" and "above SMEA's sharper bound" in record.detail
+
+
+def test_b4_attains_the_one_dimensional_bound_at_n_3f_plus_1() -> None:
+    """At n = 3f + 1, m = 1, B4's supremum 2(4f + 1)/(2f + 1) (per step) is the 1-D bound
+    2(1/N + 4f/(n - f)): the check against it is an exact equality there."""
+    for f in (1, 2, 10):
+        n = 3 * f + 1
+        point = dict(n=n, f=f, m=1, T=1, step_size=1, lipschitz=1, smoothness=1)
+        b4 = bounds.exact_value(bounds.get("byzantine/two-sided-push"), point)
+        one_d = bounds.exact_value(bounds.get("byzantine/smea-1d/convex"), point)
+        assert compare(b4, "==", one_d).holds is True
+        assert compare(b4, "==", sp.Rational(2 * (4 * f + 1), 2 * f + 1)).holds is True
+
+
+def test_verify_reports_a_construction_above_the_1d_bound(monkeypatch) -> None:
+    """Lowered by a relative 10^-30, the 1-D bound is below B4's supremum at (31, 10, 1)."""
+    record = _b4_record(31, 10, 1)
+    assert record.decisions["1-d upper >= reached"].startswith("holds")
+    _scale(monkeypatch, "byzantine/smea-1d/convex", 1 - sp.Rational(1, 10**30))
+    record = _b4_record(31, 10, 1)
+    assert record.status == "FAIL" and "above SMEA's 1-D bound" in record.detail
+
+
+def test_b3_is_not_checked_against_the_1d_bound() -> None:
+    from boundkit.checks.grid import Case
+    from boundkit.checks.verify import run_case
+    from boundkit.config import Setting
+
+    record = run_case(Case("B3", Setting(n=11, f=2, m=1, T=2, step_size=Fraction(1, 10))))
+    assert record.status == "PASS" and "1-d upper >= reached" not in record.decisions
+    assert "sharp upper >= reached" in record.decisions
+
+
+def test_one_dimensional_checks_pass() -> None:
+    checks = (
+        sharp_1d.check_variance_comparison(),
+        sharp_1d.check_maximisation(),
+        sharp_1d.check_per_run_exhaustive(sizes=sharp_1d.SIZES[:3]),
+        sharp_1d.check_derived(sharp_1d.IDS_1D[0]),
+    )
+    assert all(c.passed for c in checks), [c.compared for c in checks if not c.passed]
+
+
+@pytest.mark.parametrize("factor", [sp.Rational(99, 100), sp.Rational(101, 100)])
+def test_one_dimensional_per_run_value_perturbed_fails(monkeypatch, factor) -> None:
+    """A smaller per-run value is exceeded on the grid; a larger one is never attained; and
+    either differs from the derived maximum."""
+    monkeypatch.setattr(sharp_1d, "SMEA_DEVIATION_1D", sharp_1d.SMEA_DEVIATION_1D * factor)
+    exhaustive = sharp_1d.check_per_run_exhaustive(sizes=sharp_1d.SIZES[:3])
+    assert not exhaustive.passed
+    assert ("0 violations" in exhaustive.compared) == (factor > 1)
+    assert not sharp_1d.check_maximisation().passed
+
+
+def test_one_dimensional_weaker_variance_ceiling_fails(monkeypatch) -> None:
+    """Half the Bhatia-Davis ceiling: no longer attained, and a smaller per-run maximum."""
+    monkeypatch.setattr(F, "variance_ceiling_1d", lambda mean: (S.L**2 - mean**2) / 2)
+    sharp_1d.maximum_of_phi.cache_clear()
+    try:
+        check = Check("sharp-1d/maximisation", "", sharp_1d.check_maximisation)
+        assert not run_check(check)[0].passed  # a failing or a crashing check
+    finally:
+        sharp_1d.maximum_of_phi.cache_clear()
+
+
+def test_one_dimensional_registered_bound_perturbed_fails(monkeypatch) -> None:
+    _scale(monkeypatch, sharp_1d.IDS_1D[0], 1 - sp.Rational(1, 10**6))
+    assert not sharp_1d.check_derived(sharp_1d.IDS_1D[0]).passed

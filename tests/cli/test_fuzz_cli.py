@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boundkit.cli import limits
+from boundkit.cli.tightness import TIGHTNESS_M, TIGHTNESS_N
 from tests.cli.clirun import assert_one_line_error, files_under, run, working_directory
 
-#: Cases per (subcommand, bad argument) pair (85 pairs: 425 cases per run).
+#: Cases per (subcommand, bad argument) pair (about 100 pairs: about 500 cases per run).
 CASES = 5
 #: Seconds allowed for the slowest single case.
 SLOWEST = 10.0
@@ -236,6 +237,13 @@ COMMANDS: dict[str, tuple[list[list[str]], list[st.SearchStrategy[list[str]]]]] 
             _flag("--d", st.sampled_from(["0", "3", "", "x", "1.0"])),
             _flag("--ns", _integers_beyond(5, limits.ATTACK_N.maximum)),
             _flag("--ns", st.sampled_from(["20,", ",", "20,,40", ",".join(["20"] * 11)])),
+            st.sampled_from(
+                [
+                    ["--d", "2", "--ns", str(limits.ATTACK_N_2D.maximum + 1)],
+                    ["--restarts", "1000", "--evaluations", "50000"],
+                    ["--ns", "1000", "--restarts", "11"],
+                ]
+            ),
             SEED,
             _flag("--restarts", _integers_beyond(0, limits.ATTACK_RESTARTS.maximum)),
             _flag("--evaluations", _integers_beyond(1, limits.ATTACK_EVALUATIONS.maximum)),
@@ -243,6 +251,21 @@ COMMANDS: dict[str, tuple[list[list[str]], list[st.SearchStrategy[list[str]]]]] 
             _flag("--csv", _bad_paths(".csv")),
             _flag("--json", _bad_paths()),
             _flag("--markdown", _bad_paths(".md")),
+        ],
+    ),
+    "tightness": (
+        [["tightness", "--ns", "5", "--ms", "1", "--d", "1"], ["tightness", "--ns", "3-10"]],
+        [
+            _flag("--d", st.sampled_from(["0", "3", "", "x", "1.0"])),
+            _flag("--ns", _integers_beyond(3, TIGHTNESS_N.maximum)),
+            _flag("--ns", st.sampled_from(["10-5", "3-", "-5", "3-200", "5,,6", "3--5"])),
+            _flag("--ms", _integers_beyond(1, TIGHTNESS_M.maximum)),
+            WORKERS,
+            _flag("--certificates", st.sampled_from(["FILE", "missing.json", "DIR", "/proc"])),
+            _flag("--json", _bad_paths()),
+            _flag("--markdown", _bad_paths(".md")),
+            _flag("--out", st.one_of(_bad_paths(".png"), st.just("map.svg"))),
+            st.just(["--json", "same.json", "--markdown", "same.json"]),
         ],
     ),
     "experiment": (

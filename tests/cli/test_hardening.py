@@ -99,6 +99,20 @@ def test_over_a_limit_the_error_says_the_limit_and_why() -> None:
     assert "n <= " in result.err and "(" in result.err.split("must satisfy", 1)[1]
 
 
+def test_one_dimensional_smea_at_n_1e5_stays_allowed() -> None:
+    result = run(["simulate", "--construction", "P1", "--n", "100000", "--f", "3"])
+    assert result.status == 0, result.err[-300:]
+    assert "status: PASS" in result.out
+
+
+def test_every_construction_has_measured_limits() -> None:
+    """A new construction needs its own measured limits (else n, T <= 1000 by default)."""
+    from boundkit.cli import limits
+    from constructions import CONSTRUCTIONS
+
+    assert set(limits.SIMULATE) == set(CONSTRUCTIONS)
+
+
 # ------------------------------------------------------------------- certificates
 
 

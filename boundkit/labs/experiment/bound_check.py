@@ -34,6 +34,7 @@ from fractions import Fraction
 import sympy as sp
 
 from boundkit import bounds
+from boundkit.bounds.registry import admits_dimension
 from boundkit.errors import HypothesisViolation
 from boundkit.labs.experiment.aggregation import AVERAGING
 from boundkit.labs.experiment.loss import LossConstants
@@ -137,7 +138,7 @@ def bounds_at(
         out.append(_evaluate(f"thm3.3/{convexity}", params, ("poisoning",), "not used"))
     if rule == "smea":
         for result in bounds.select(threat="byzantine", kind="upper", convexity=convexity):
-            if "smea" in result.id.lower() and result.id != byz_id:
+            if "smea" in result.id and result.id != byz_id and admits_dimension(result, dimension):
                 out.append(_evaluate(result.id, params, both, "SMEA"))
     return tuple(out)
 
