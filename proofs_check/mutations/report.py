@@ -119,12 +119,14 @@ def _findings(result: GateResult) -> list[str]:
         "",
         f"## Findings: killed only by the checks added for the gate (`{FINDINGS_FILE}`)",
         "",
-        "Every earlier killer passed with these mutations planted: gaps of the test suite, "
-        "each closed by a general check (the test named in the evidence column).",
+        "proofs_check, verify --quick and the existing tests passed with these mutations "
+        "planted (those listed as passed below; where none is listed, a random property "
+        "test caught it in some runs only): gaps of the test suite, each closed by a "
+        "general check (the test named in the evidence column).",
         "",
     ]
     for o in found:
-        missed = ", ".join(run.killer.label for run in o.runs[:-1]) or "none"
+        missed = ", ".join(run.killer.label for run in o.runs[:-1]) or "not run: see models"
         out.append(f"- **{o.mutation.id}**: {o.mutation.models} (passed: {missed})")
     return out
 
