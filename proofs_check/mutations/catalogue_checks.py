@@ -220,7 +220,7 @@ DECIDE_MUTATIONS: tuple[Mutation, ...] = (
         DECIDE,
         "MAX_BITS = 1 << 14",
         "MAX_BITS = 1 << 7",
-        "ball refinement capped at 128 bits",
+        "ball refinement cap 16,384 -> 128 bits (the last stage then stops at 2048 bits)",
         tests(CERTIFIED),
         tests(FINDINGS),
     ),

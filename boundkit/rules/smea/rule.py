@@ -1,8 +1,9 @@
 """SMEA, the *smallest maximum eigenvalue averaging* rule (paper, Def. 2.3; Allouah et al.
 2023b): the mean of the size-``(n - f)`` subset ``S`` whose empirical covariance
 ``Sigma_S = (1/|S|) sum_{i in S} (x_i - mean_S)(x_i - mean_S)^T`` has the smallest largest
-eigenvalue.  It is ``(f, kappa)``-robust (Def. 2.2) with the recalled
-``kappa_SMEA = (4f/(n-f)) (1 + f/(n-2f))^2`` (Allouah et al. 2023b, Prop. 5.1).  Inputs and
+eigenvalue.  It is ``(f, kappa)``-robust (Def. 2.2) with ``kappa* = 4f/(n-2f)`` in every
+dimension (registry ``kappa/smea``, derived in ``proofs_check``), below the recalled
+``(4f/(n-f)) (1 + f/(n-2f))^2`` (Allouah et al. 2023b, Prop. 5.1).  Inputs and
 number kinds: :mod:`boundkit.rules.points`.
 
 Tie rule for SMEA (identical on every path)
