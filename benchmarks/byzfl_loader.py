@@ -8,7 +8,7 @@ exist``).  The aggregators only need numpy, torch and scipy, so we register a ba
 module named ``byzfl`` whose ``__path__`` is the installed folder and import
 ``byzfl.aggregators.aggregators`` from it.
 
-Install (shared/spec/ANCHORS.md)::
+Install (ByzFL 0.0.11 needs torch; load only its aggregators)::
 
     pip install torch==2.13.0          # the local CPU wheel; no other torch
     pip install scipy

@@ -1,4 +1,4 @@
-"""Speed of the real-data experiment (issue 16), end to end through the command line.
+"""Speed of the real-data experiment, end to end through the command line.
 
 Targets: ``python -m boundkit experiment --dataset breast-cancer --quick`` under 60 s, and
 the default run of the three bundled datasets under 10 minutes in all, on this 2-core

@@ -1,6 +1,7 @@
 """Every boundkit benchmark in one run: medians over repeats, a table and a JSON file.
 
     python benchmarks/run.py [--json PATH] [--markdown PATH] [--quick]
+    python benchmarks/run.py --from-json reports/benchmarks.json --markdown reports/benchmarks.md
 
 Figures (JSON keys; each maps to a dict whose ``value`` is the headline number, with
 ``target`` and ``met``, or ``value: null`` and a ``reason`` when it could not be measured):
@@ -138,8 +139,8 @@ def _loop_subset(x: np.ndarray, f: int) -> tuple[int, ...]:
 
 
 def _d10_input(seed: int, n: int, f: int, d: int) -> np.ndarray:
-    """ANCHORS.md's setting: honest rows N(0, I), Byzantine rows N(0, 0.09 I) shifted by a
-    random offset of norm 2 to 4."""
+    """The setting measured against ByzFL 0.0.11: honest rows N(0, I), Byzantine rows
+    N(0, 0.09 I) shifted by a random offset of norm 2 to 4."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, d))
     offset = rng.normal(size=d)
@@ -272,7 +273,7 @@ def _steps_worker(repeats: int, steps: int) -> None:
         out[f"{label}_seconds_median"] = statistics.median(times)
         out[f"{label}_seconds_all"] = times
         out[f"{label}_steps_per_second"] = steps / statistics.median(times)
-        out[f"{label}_relative_error_vs_closed_form"] = mpmath.nstr(error, 3)
+        out[f"{label}_relative_error_vs_closed_form"] = float(error)
     print(json.dumps(out))
 
 
@@ -339,7 +340,7 @@ def _verify_run(quick: bool, workers: int, json_path: Path) -> dict[str, object]
     statuses: dict[str, int] = {}
     failed: list[str] = []
     if json_path.exists():
-        for record in json.loads(json_path.read_text()):
+        for record in json.loads(json_path.read_text())["records"]:
             statuses[record["status"]] = statuses.get(record["status"], 0) + 1
             if record["status"] != "PASS" and len(failed) < 5:
                 failed.append(
@@ -369,7 +370,7 @@ def verify_grid(quick: bool) -> dict[str, object]:
         identical = False
         if serial_json.exists() and parallel_json.exists():
             identical = serial_json.read_bytes() == parallel_json.read_bytes()
-            records = len(json.loads(serial_json.read_text()))
+            records = len(json.loads(serial_json.read_text())["records"])
     ratio = serial["seconds"] / parallel["seconds"]  # type: ignore[operator]
     serial_ok = serial["seconds"] < 120  # type: ignore[operator]
     return {
@@ -554,10 +555,13 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
 
 
 def render(results: dict[str, Any]) -> str:
-    from tabulate import tabulate
+    """The figures as a GitHub table, one line per row (a wrapped cell would render as an
+    extra, almost empty row)."""
+    from boundkit.outputs import markdown as md
 
     headers = ["key", "measured", "value", "target", "met"]
-    return tabulate(table_rows(results), headers=headers, tablefmt="github", maxcolwidths=60)
+    rows = [[md.escape(str(cell)) for cell in row] for row in table_rows(results)]
+    return md.table(headers, rows)
 
 
 def _loads(values: list[float]) -> str:
@@ -565,6 +569,8 @@ def _loads(values: list[float]) -> str:
 
 
 def markdown(results: dict[str, Any]) -> str:
+    from boundkit.outputs import markdown as md
+
     m = results["machine"]
     gmpy = f"yes (gmpy2 {m['gmpy2']})" if m["mpmath_backend"] == "gmpy" else "no"
     lines = [
@@ -573,22 +579,36 @@ def markdown(results: dict[str, Any]) -> str:
         f"Measured by `python benchmarks/run.py{' --quick' if results['mode'] == 'quick' else ''}"
         f" --json reports/benchmarks.json --markdown reports/benchmarks.md` "
         f"({results['total_seconds']:.0f} s); every number is from that one run (medians over "
-        "repeats; the raw figures are in `benchmarks.json`).",
+        "repeats; the raw figures are in `benchmarks.json`).  Re-rendered without measuring "
+        "by `python benchmarks/run.py --from-json reports/benchmarks.json --markdown "
+        "reports/benchmarks.md`.",
         "",
         render(results),
         "",
         "## Machine",
         "",
-        f"- {m['cores']} cores ({m['cpu']}), {m['platform']}",
+        f"- {m['cores']} cores ({md.escape(m['cpu'])}), {md.escape(m['platform'])}",
         f"- Python {m['python']}, numpy {m['numpy']}, mpmath {m['mpmath']}; gmpy2 used by "
         f"mpmath: {gmpy}",
         f"- ByzFL {m['byzfl']} (aggregators only, loaded by `benchmarks/byzfl_loader.py`)",
         f"- load average (1, 5, 15 min) at start {_loads(m['load_average_at_start'])}, at end "
         f"{_loads(m['load_average_at_end'])} (other sessions share this machine)",
-        f"- code: {m['git']}",
+        f"- code: {md.escape(str(m['git']))}",
         "",
     ]
     return "\n".join(lines)
+
+
+#: Version of the ``boundkit.benchmarks`` document (docs/schemas/benchmarks.schema.json).
+JSON_VERSION = 1
+
+
+def json_document(results: dict[str, Any]) -> str:
+    """``results`` as the ``boundkit.benchmarks`` JSON document (every figure typed: seconds
+    and ratios JSON numbers, ``met`` a boolean or ``null``)."""
+    from boundkit.json_document import document, dumps
+
+    return dumps(document("benchmarks", JSON_VERSION, results))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -599,10 +619,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=10_000, help=argparse.SUPPRESS)
-    parser.add_argument("--render", default=None, metavar="JSON", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--from-json",
+        default=None,
+        metavar="PATH",
+        help="measure nothing: re-render the table (and --markdown) from an earlier run's JSON",
+    )
     args = parser.parse_args(argv)
-    if args.render:  # re-render the table / markdown of an earlier run's JSON
-        results = json.loads(Path(args.render).read_text())
+    if args.from_json:
+        results = json.loads(Path(args.from_json).read_text())
         print(render(results))
         if args.markdown:
             Path(args.markdown).write_text(markdown(results))
@@ -626,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     print(render(results))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")
+        Path(args.json).write_text(json_document(results))
         print(f"wrote {args.json}")
     if args.markdown:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,8 @@ from boundkit.dynamics.problem import Problem, WorkerGroup
 
 
 def p1_problem(n: int, f: int, m: int, quadratic: bool = False) -> Problem:
-    """THEORY.md (P1): pivot 0 (special worker -1 in S, +1 in S'), A at +1, B poisoned at -1.
+    """Construction P1 (docs/theory.md, section 3): pivot 0 (special worker -1 in S, +1 in
+    S'), A at +1, B poisoned at -1.
 
     With ``quadratic`` the loss is (P2)'s ``(1/2)(theta - z)^2`` on ``[-1, 1]``.
     """

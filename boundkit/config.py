@@ -1,15 +1,19 @@
-"""Validated parameter sets (THEORY.md section 1), checked once at the edge.
+"""Validated parameter sets (docs/theory.md, section 1), checked once at the edge.
 
 A :class:`Setting` holds the numbers a bound or a construction is evaluated at.  Its
 constructor enforces the rules every result shares (``0 <= f < n/2``, ``m >= 1``,
 ``step_size > 0``, finiteness); the hypotheses specific to one theorem (``gamma <=
 2/beta``, ``f >= n/3``, ...) are checked by the registry in :mod:`boundkit.bounds`.
+
+The field defaults of :class:`Setting` are the only defaults of these parameters: the
+command line reads them (:func:`setting_defaults`), so ``Setting(n=21, f=3)`` and
+``python -m boundkit table --n 21 --f 3`` mean the same point.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from fractions import Fraction
 from numbers import Real
 
@@ -44,14 +48,20 @@ class Setting:
 
     ``n`` workers (n), ``f`` misbehaving (f), ``m`` samples per honest worker (m),
     ``T`` iterations (T), ``step_size`` (gamma), ``lipschitz`` (L), ``smoothness``
-    (beta), ``strong_convexity`` (mu, 0 for merely convex), ``kappa`` robustness
-    coefficient (None: use kappa_SMEA of Allouah et al. 2023b).
+    (beta), ``strong_convexity`` (mu; the default 0 means merely convex: the strongly
+    convex bounds, eqs. (3) and (6), need ``mu > 0`` and refuse 0 with a one-line
+    :class:`~boundkit.errors.ParameterError`), ``kappa`` robustness coefficient (None:
+    the bound's own default, SMEA's coefficient).
+
+    Defaults: ``m = 1``, ``T = 10``, ``step_size = 1/10``, ``lipschitz = smoothness = 1``,
+    ``strong_convexity = 0``, ``kappa = None``; the step rules of the bounds
+    (``gamma <= 2/beta``, ``gamma <= 1/beta``) hold there.
     """
 
     n: int
     f: int
     m: int = 1
-    T: int = 1
+    T: int = 10
     step_size: Number = Fraction(1, 10)
     lipschitz: Number = 1
     smoothness: Number = 1
@@ -97,3 +107,9 @@ class Setting:
 
     def with_(self, **changes: object) -> Setting:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def setting_defaults() -> dict[str, Number | None]:
+    """``{field: default}`` of :class:`Setting` (the fields without one, ``n`` and ``f``,
+    are left out): the single source of the command line's defaults."""
+    return {field.name: field.default for field in fields(Setting) if field.default is not MISSING}

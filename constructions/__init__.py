@@ -1,4 +1,4 @@
-"""Lower-bound constructions (THEORY.md section 3): one file per construction plus their
+"""Lower-bound constructions (docs/theory.md, section 3): one file per construction plus their
 shared pieces (layouts, grouped values, push supremum, strategies, measurement).  May import
 boundkit.dynamics, boundkit.bounds, boundkit.rules and boundkit.config / boundkit.errors.
 

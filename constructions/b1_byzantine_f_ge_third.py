@@ -1,6 +1,7 @@
 """(B1) Byzantine failures, robust distributed GD, convex, ``f >= n/3``.
 
-THEORY.md section 3 (B1); paper Theorem 3.2(i), Appendix C.3(i)-(ii).
+Paper Theorem 3.2(i), Appendix C.3(i)-(ii); docs/theory.md, section 3 and "Where we differ from the
+reconstruction we started from" (the optimised honest split).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def build(setting: Setting) -> Instance:
 CONSTRUCTION = Construction(
     name="B1",
     title="Byzantine failures, GD, convex, f >= n/3",
-    reference="Theorem 3.2(i), App. C.3(i)-(ii); THEORY.md (B1)",
+    reference="Theorem 3.2(i), App. C.3(i)-(ii); docs/theory.md, 'Where we differ'",
     threat="byzantine",
     algorithm="gd",
     convexity="convex",
@@ -78,9 +79,9 @@ def wc_byzantine_f_ge_third(
     ``p`` with every sample at ``+L``, ``h - p`` at ``-L``; in ``S'`` one ``-L`` worker has
     one sample at ``+L`` and sends ``a = -L + 2L/m``.  ``p`` is the best of the candidates
     ``k - 1``, ``floor(p*)``, ``ceil(p*)`` (``k = n - 2f``; the last two clipped to
-    ``[k, h - 1]``), with ``p* = (h - 2/m - sqrt(k (h - 4/m + 4/m^2)))/2``.  THEORY's
-    balanced halves ``p = h/2`` is never better (and at ``m = 1``, ``n in {3f, 3f - 2}``
-    it reached only ``L (2 - 2/h)``: below eq. (5)).
+    ``[k, h - 1]``), with ``p* = (h - 2/m - sqrt(k (h - 4/m + 4/m^2)))/2``.  The
+    reconstruction's balanced halves ``p = h/2`` is never better (and at ``m = 1``,
+    ``n in {3f, 3f - 2}`` it reached only ``L (2 - 2/h)``: below eq. (5)).
 
     **Algorithm.** Robust distributed GD with SMEA, ``theta_0 = 0``.  Byzantine workers,
     from the view only: if the honest mean exceeds the midpoint of the two runs' honest
@@ -98,7 +99,7 @@ def wc_byzantine_f_ge_third(
 
     concave in ``p``, equal to ``gamma L^2 T (1 + 2/(m h) + sqrt((h - 4/m + 4/m^2)/k))`` at
     ``p*`` when ``p* >= k`` (``-> gamma L^2 T (1 + sqrt((n - f)/(n - 2f)))`` as ``m``
-    grows, where THEORY's layout gives ``1 + sqrt(f/(n - 2f))``); at ``p = k - 1`` the
+    grows, where the equal-halves layout gives ``1 + sqrt(f/(n - 2f))``); at ``p = k - 1`` the
     changed worker joins ``P`` (at ``m = 1`` it is at ``+L``: ``P = k x L`` again).
     ``v = v_sup (1 - 10^-45)`` rounded down to a rational (the fixed margin
     :data:`constructions.push_supremum.PUSH_MARGIN`); the reached value is
@@ -108,7 +109,7 @@ def wc_byzantine_f_ge_third(
     ``gamma L^2 T HALVES_GAP`` (the best candidate, same formula); upper bound Theorem
     3.1(i), eq. (2) with ``kappa_SMEA``.
 
-    **Reference.** Theorem 3.2(i), App. C.3(i)-(ii); THEORY.md (B1).
+    **Reference.** Theorem 3.2(i), App. C.3(i)-(ii); docs/theory.md, "Where we differ".
 
     Returns:
         (measured stability, closed form), ``mpmath.mpf`` at ``dps`` digits.

@@ -1,6 +1,7 @@
 """(B2) Byzantine failures, robust distributed GD, convex, ``f < n/3``.
 
-THEORY.md section 3 (B2); paper Theorem 3.2(ii), Appendix C.3(iii).
+Paper Theorem 3.2(ii), Appendix C.3(iii); docs/theory.md, section 3 and "Where we differ from the
+reconstruction we started from" ((B2) supremum).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def build(setting: Setting) -> Instance:
 CONSTRUCTION = Construction(
     name="B2",
     title="Byzantine failures, GD, convex, f < n/3",
-    reference="Theorem 3.2(ii), App. C.3(iii); THEORY.md (B2)",
+    reference="Theorem 3.2(ii), App. C.3(iii); docs/theory.md, 'Where we differ'",
     threat="byzantine",
     algorithm="gd",
     convexity="convex",
@@ -73,7 +74,7 @@ def wc_byzantine_f_lt_third(
     ``-L``, ``S'`` changes one sample of one ``-L`` worker to ``+L`` (it sends
     ``a = -L + 2L/m``).  ``p`` is the best of ``k - 1``, ``floor(p*)``, ``ceil(p*)``
     (``k = n - 2f``, see (B1)); here ``p* < k`` on every ``n <= 41``, so ``p`` is ``k - 1``
-    (the pushed window holds the changed worker) or ``k``, far from THEORY's ``h/2``.
+    (the pushed window holds the changed worker) or ``k``, far from the equal halves' ``h/2``.
 
     **Algorithm.** Robust distributed GD with SMEA, ``theta_0 = 0``; Byzantine workers push
     ``v`` when the honest mean is above the midpoint of the two runs' means, else send a
@@ -91,13 +92,13 @@ def wc_byzantine_f_lt_third(
               \\quad \\Delta = h (h m^2 - 4m + 4) - (m (k - 2 - f) + 2)^2,
 
     about ``gamma L^2 T 4f/(n - f)`` for ``f << n``: still ``Theta(f/n)``, about twice
-    THEORY's ``2fL/(n-2f) + 2nL/(m (n-f)(n-2f))`` (its ``p = h/2`` layout, kept as
+    the reconstruction's ``2fL/(n-2f) + 2nL/(m (n-f)(n-2f))`` (its ``p = h/2`` layout, kept as
     :data:`boundkit.bounds.halves_gap.HALVES_GAP_BALANCED`).
 
     **Theoretical value.** Registered lower bound ``thm3.2/f-lt-n/3`` =
     ``gamma L^2 T HALVES_GAP``; upper bound Theorem 3.1(i), eq. (2) with ``kappa_SMEA``.
 
-    **Reference.** Theorem 3.2(ii), App. C.3(iii); THEORY.md (B2).
+    **Reference.** Theorem 3.2(ii), App. C.3(iii); docs/theory.md, "Where we differ".
 
     Returns:
         (measured stability, closed form), ``mpmath.mpf`` at ``dps`` digits.

@@ -152,8 +152,8 @@ def wc_two_sided_push(
               \\qquad \\gamma L^2 T \\left(2 + 2\\sqrt{\\frac{f}{n - 2f}
               \\left(1 - \\frac{(n - f) \\bmod 2}{(n - f)^2}\\right)}\\right) \\quad (3f \\ge n).
 
-    At ``(n, f, m) = (3, 1, 2)``: ``4 gamma L^2 T`` (the full-flip attack of issue 12 gives
-    ``3.5``; the poisoning bound eq. (5) is ``1.5``).
+    At ``(n, f, m) = (3, 1, 2)``: ``4 gamma L^2 T`` (the full-flip attack of docs/theory.md,
+    "The two-sided push (B4)", gives ``3.5``; the poisoning bound eq. (5) is ``1.5``).
 
     **Theoretical value.** Registered lower bound ``byzantine/two-sided-push`` =
     ``gamma L^2 T TWO_SIDED_GAP`` (the supremum, approached as the margins and, for

@@ -1,4 +1,4 @@
-"""The shape every lower-bound construction shares (THEORY.md section 3).
+"""The shape every lower-bound construction shares (docs/theory.md, section 3).
 
 A construction is a plain builder: ``build(setting) -> Instance``.  The instance holds
 the two neighbouring honest datasets, the misbehaving workers (poisoned data or a

@@ -1,4 +1,4 @@
-"""Exact helpers on grouped one-dimensional values (THEORY.md sections 1 and 3).
+"""Exact helpers on grouped one-dimensional values (docs/theory.md, sections 1 and 3).
 
 The Byzantine constructions (B1), (B2) (Theorem 3.2, App. C.3) and the tailored attack
 (App. E.2) are one-dimensional with the linear loss, so every honest message is a number

@@ -1,4 +1,4 @@
-"""Worker groups shared by the constructions (THEORY.md section 3).
+"""Worker groups shared by the constructions (docs/theory.md, section 3).
 
 Two layouts cover every construction:
 
@@ -67,7 +67,7 @@ def pivot_a_b(
     group_a: object,
     group_b: object,
 ) -> NeighbouringLayout:
-    """The pivot / A / B layout (THEORY.md (P1)-(P3), App. D.2-D.4).
+    """The pivot / A / B layout ((P1)-(P3), App. D.2-D.4; docs/theory.md, section 3).
 
     Pivot: ``n - 2f`` honest workers with every sample ``pivot``, except the special
     worker whose first sample is ``special_in_s`` in ``S`` and ``special_in_s_prime`` in
@@ -93,7 +93,7 @@ def balanced_halves(
     high_count: int | None = None,
     changed: object | None = None,
 ) -> NeighbouringLayout:
-    """Two honest halves (THEORY.md (B1), (B2), App. C.3).
+    """Two honest halves ((B1), (B2), App. C.3; docs/theory.md, section 3).
 
     ``high_count`` workers hold every sample at ``high`` (default ``h // 2``), the other
     ``h - high_count`` at ``low``; in ``S'`` one ``low`` worker has its first sample

@@ -1,9 +1,9 @@
 """The balanced-halves attack of (B1)/(B2) (Theorem 3.2(i)/(ii), App. C.3), exact.
 
-THEORY.md section 3.  Two honest groups at ``+L`` / ``-L`` whose sizes are chosen exactly
-(:func:`halves_attack` tries the candidates of :func:`halves_high_counts` with the exact
-push supremum of :mod:`constructions.push_supremum`; closed form
-:func:`halves_gap_closed_form`); the Byzantines run the view-only
+App. C.3; docs/theory.md, "Where we differ" (a better Byzantine construction).  Two honest groups at
+``+L`` / ``-L`` whose sizes are chosen exactly (:func:`halves_attack` tries the candidates of
+:func:`halves_high_counts` with the exact push supremum of :mod:`constructions.push_supremum`;
+closed form :func:`halves_gap_closed_form`); the Byzantines run the view-only
 :class:`constructions.push_strategies.ThresholdPush` (:func:`halves_strategy`), and
 :func:`halves_instance` builds the construction (B1) or (B2) around them.
 """
@@ -79,7 +79,7 @@ def halves_high_counts(n: int, f: int, m: int) -> tuple[int, ...]:
     window holds ``k`` workers at ``+L``; the gap is concave in ``p`` there, so the best
     integer is one of the two).  On every ``n <= 41``, ``m in {1, 2, 3, 5}`` these reach
     the best exact supremum over every ``p in [0, h - 1]`` (checked with
-    :func:`push_supremum`, report); THEORY's ``h/2`` (even ``h``) and ``(h +- 1)/2``,
+    :func:`push_supremum`, report); the reconstruction's ``h/2`` (even ``h``) and ``(h +- 1)/2``,
     ``(h +- 3)/2`` (odd ``h``) never do better.
     """
     h, k = n - f, n - 2 * f
@@ -311,7 +311,7 @@ def halves_layout(h: int, m: int, lip: Fraction, high_count: int) -> Any:
 
 
 def halves_instance(setting: Any, name: str) -> Any:
-    """Build (B1) or (B2) at ``setting`` (App. C.3; THEORY.md section 3).
+    """Build (B1) or (B2) at ``setting`` (App. C.3; docs/theory.md, section 3).
 
     Linear loss ``l(theta; z) = z theta``, ``|z| <= L``, ``theta_0 = 0``; honest workers
     in two groups at ``+L`` / ``-L`` (:func:`constructions.groups.balanced_halves` with the

@@ -1,6 +1,6 @@
 """Lemma 4.1 / Theorem 4.2: generalization error in the pivot-worker setting (Section 4).
 
-THEORY.md section 4; paper Lemma 4.1, Theorem 4.2, App. E.1-E.2.  ``m = 1``, linear loss
+docs/theory.md, section 4; paper Lemma 4.1, Theorem 4.2, App. E.1-E.2.  ``m = 1``, linear loss
 ``l(theta; z) = z theta``, every honest distribution a Dirac except the pivot (special)
 worker's, ``-L`` or ``+L`` with probability 1/2: the two possible honest datasets ``S1``
 (pivot ``-L``) and ``S2`` (``+L``) are the neighbours of (P1).  Both threat models:
@@ -183,12 +183,12 @@ def lemma41_orthogonal(
 ) -> Lemma41OrthogonalResult:
     """The Lemma 4.1 setting with the pivot's sample on ``e2`` and the (B3) push (d = 2).
 
-    Not from the paper (boundkit; issue "add a variant of the Lemma 4.1 setting in which
-    the pivot worker's random sample lies along e2").  ``m = 1``, linear loss on ``R^2``,
-    ``||z|| <= L``; honest: ``floor((h-1)/2)`` Diracs at ``+L e1``, the other ``h - 1``
-    non-pivot workers at ``-L e1``, the pivot at ``-L e2`` or ``+L e2`` (probability 1/2).
-    The Byzantine workers see the honest messages and send ``(0, -+D)`` on the pivot's
-    side, ``D`` just below the supremum at which SMEA keeps all ``f`` of them
+    Not from the paper (boundkit's variant of the Lemma 4.1 setting in which the pivot worker's
+    random sample lies along e2; docs/theory.md, "The orthogonal push (B3)").  ``m = 1``, linear
+    loss on ``R^2``, ``||z|| <= L``; honest: ``floor((h-1)/2)`` Diracs at ``+L e1``, the other
+    ``h - 1`` non-pivot workers at ``-L e1``, the pivot at ``-L e2`` or ``+L e2`` (probability 1/2).
+    The Byzantine workers see the honest messages and send ``(0, -+D)`` on the pivot's side, ``D``
+    just below the supremum at which SMEA keeps all ``f`` of them
     (:func:`constructions.orthogonal_pivot.pivot_push`, relative margin ``10**-digits``).
 
     Derivation.  The pivot's population term is ``0`` and the Diracs cancel, so

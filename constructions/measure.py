@@ -8,7 +8,7 @@ is an exact number (``empirical_exact``; square roots of rationals in dimension 
 * **GD** (deterministic): one :func:`boundkit.dynamics.coupled_runs.run_pair` in
   ``"fraction"`` arithmetic, and ``empirical = sup_z |l(theta_T; z) - l(theta'_T; z)|``
   (:func:`exact_stability`, Def. 2.4 for one pair of outputs).
-* **SGD**: the expectation over the coupled draws (THEORY.md section 1, Def. 2.4).  When
+* **SGD**: the expectation over the coupled draws (docs/theory.md, section 1; Def. 2.4).  When
   the loss has a *linear witness* (below) the per-state stability is exactly
   ``L |theta_T - theta'_T|``, so ``E[stability] = L E|gap|`` and the simulator's exact
   dynamic programme :func:`boundkit.dynamics.sgd_expectation.expected_gap_exact` (states

@@ -6,7 +6,7 @@ handles honest vectors on the ``e1`` axis).  Dimension 2, everything over ``L``.
 at ``+e1`` and the others at ``-e1``, and the pivot (special) worker of Lemma 4.1, whose
 one sample is ``s e2`` with ``s = -1`` (``S1``) or ``s = +1`` (``S2``).  The ``f``
 Byzantine workers send ``(0, s D)``: the pivot's side, so the Byzantine and the pivot
-gradients pull ``theta`` the same way (THEORY.md section 4).
+gradients pull ``theta`` the same way (docs/theory.md, "The orthogonal push (B3)").
 
 Covariance of a window ``W`` of ``h`` vectors with ``j`` copies of ``(0, d)`` and honest
 coordinate sums ``Sx, Sy, Sxx, Syy, Sxy`` (plain second moments minus the squared mean):

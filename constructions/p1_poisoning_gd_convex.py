@@ -1,6 +1,6 @@
 """(P1) Data poisoning, robust distributed GD, convex: the tight lower bound.
 
-THEORY.md section 3 (P1); paper Theorem 3.4(i), Appendix D.2.
+Paper Theorem 3.4(i), Appendix D.2; layout in docs/theory.md, section 3.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def build(setting: Setting) -> Instance:
 CONSTRUCTION = Construction(
     name="P1",
     title="Data poisoning, GD, convex (tight)",
-    reference="Theorem 3.4(i), App. D.2; THEORY.md (P1)",
+    reference="Theorem 3.4(i), App. D.2",
     threat="poisoning",
     algorithm="gd",
     convexity="convex",
@@ -124,7 +124,7 @@ def wc_poisoning_gd_convex(
 
     .. math:: \\varepsilon = 2 \\gamma L^2 T \\frac{f + 1/m}{n - f},
 
-    **Theoretical value.** Equal to the upper bound of Theorem 3.3(i), eq. (5) (THEORY.md
+    **Theoretical value.** Equal to the upper bound of Theorem 3.3(i), eq. (5) (docs/theory.md,
     section 2): the construction is tight, constants included.
 
     Returns:

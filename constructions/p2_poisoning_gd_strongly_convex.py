@@ -1,6 +1,7 @@
 """(P2) Data poisoning, robust distributed GD, strongly convex.
 
-THEORY.md section 3 (P2); paper Theorem 3.4(ii), Appendix D.3.
+Paper Theorem 3.4(ii), Appendix D.3; layout in docs/theory.md, section 3; its ratio to eq. (6) in
+docs/theory.md, "Where we differ".
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def build(setting: Setting) -> Instance:
 CONSTRUCTION = Construction(
     name="P2",
     title="Data poisoning, GD, strongly convex",
-    reference="Theorem 3.4(ii), App. D.3; THEORY.md (P2)",
+    reference="Theorem 3.4(ii), App. D.3",
     threat="poisoning",
     algorithm="gd",
     convexity="strongly-convex",

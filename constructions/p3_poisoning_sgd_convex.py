@@ -1,6 +1,7 @@
 """(P3) Data poisoning, robust distributed SGD, convex, projected on ``[0, U]``.
 
-THEORY.md section 3 (P3); paper Theorem 3.4(i) for SGD, Appendix D.4.
+Paper Theorem 3.4(i) for SGD, Appendix D.4; layout in docs/theory.md, section 3; notation and limit
+in docs/theory.md, "Where we differ".
 
 Two designs share the pivot / A / B layout, the linear-quadratic loss
 ``l(theta; (a, b')) = a theta + (b'/2) theta^2`` and the projection onto ``[0, U]``:
@@ -10,7 +11,7 @@ Two designs share the pivot / A / B layout, the linear-quadratic loss
   does not depend on ``theta'``, so ``theta'`` drifts linearly (no contraction), the
   expectation is a short closed form, and at most ``T (T + 1)/2 + 1`` states are
   reachable (exact enumeration: about 2 s at ``T = 40``, 100 s at ``T = 100``).
-* ``"theory"`` (THEORY.md's): the poisoned group B carries the curvature ``b``; the
+* ``"theory"`` (the reconstruction's design): the poisoned group B carries the curvature ``b``; the
   drift contracts by ``c = 1 - gamma f b/(n - f)`` per step and ``2^T`` states are
   reachable.  Kept, with its exact closed form, for comparison.
 
@@ -62,7 +63,7 @@ PROVEN_LOWER: sp.Expr = gamma * L**2 * (f * (T - m) + T / m) / (n - f)
 #: m = 1: SGD is GD, the (P1) data reach eq. (5) exactly
 CLOSED_FORM_M1: sp.Expr = 2 * gamma * L**2 * T * (f + 1 / m) / (n - f)
 
-#: THEORY.md's design: curvature b of the poisoned samples, c = 1 - gamma f b/(n - f)
+#: the reconstruction's design: curvature b of the poisoned samples, c = 1 - gamma f b/(n - f)
 b = sp.Symbol("b", positive=True)
 C = 1 - gamma * f * b / (n - f)
 #: sum_{t<T} c^(T-1-t) r^(t+1) (Piecewise for the removable case r = c)
@@ -74,7 +75,8 @@ _MIXED = sp.Piecewise(
 CLOSED_FORM_THEORY: sp.Expr = (
     gamma * L**2 / (n - f) * ((f + 1 / m) * (1 - C**T) / (1 - C) - f * _MIXED)
 )
-#: reached by THEORY's design with the b of :func:`theory_design` (c^(T-1) >= 1 - 1/(2T))
+#: reached by the reconstruction's design with the b of :func:`theory_design`
+#: (c^(T-1) >= 1 - 1/(2T))
 REACHED_LOWER_THEORY: sp.Expr = (1 - 1 / (2 * T)) * SUPREMUM
 
 
@@ -119,7 +121,7 @@ def design(setting: Setting) -> LinearDriftDesign:
 
 
 def theory_design(setting: Setting) -> tuple[Fraction, Fraction]:
-    """``(b, e)`` for THEORY.md's design, exact rationals (``h = n - f``).
+    """``(b, e)`` for the reconstruction's design, exact rationals (``h = n - f``).
 
     * ``b = min(beta, h / (2 gamma (f + 1) T^2))``: ``b <= beta`` keeps the loss
       ``beta``-smooth; ``gamma f b/h <= 1/(2 T^2)`` keeps ``b theta' <= L/8`` at every step
@@ -196,7 +198,8 @@ def _build_linear_drift(setting: Setting) -> Instance:
 
 
 def _build_theory(setting: Setting) -> Instance:
-    """THEORY.md's: A ``(L - e, 0)`` honest, B ``(-L, b)`` poisoned, on ``[0, 2L/b]``."""
+    """The reconstruction's design: A ``(L - e, 0)`` honest, B ``(-L, b)`` poisoned, on
+    ``[0, 2L/b]``."""
     lip = Fraction(setting.lipschitz)
     curvature, e = theory_design(setting)
     upper = 2 * lip / curvature
@@ -206,7 +209,7 @@ def _build_theory(setting: Setting) -> Instance:
     subs = setting_subs(own, "n", "f", "m", "T", "step_size", "lipschitz")
     subs[b] = exact_number(curvature)
     extras = {
-        "design": "THEORY.md: B curved (poisoned), on [0, 2L/b]",
+        "design": "reconstruction: B curved (poisoned), on [0, 2L/b]",
         "b": curvature,
         "e": e,
         "U": upper,
@@ -243,7 +246,7 @@ def build(setting: Setting, variant: str = "linear-drift") -> Instance:
 CONSTRUCTION = Construction(
     name="P3",
     title="Data poisoning, SGD, convex (projected)",
-    reference="Theorem 3.4(i) for SGD, App. D.4; THEORY.md (P3)",
+    reference="Theorem 3.4(i) for SGD, App. D.4",
     threat="poisoning",
     algorithm="sgd",
     convexity="convex",

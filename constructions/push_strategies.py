@@ -38,7 +38,7 @@ def reject_value(messages: Sequence[tuple[Any, int]]) -> Any:
 
     ``R = max + h * spread + 1``: a window holding ``k >= 1`` copies of ``R`` has
     variance ``>= k (h - k) (R - max)^2 / h^2 >= (h - 1) (R - max)^2 / h^2``, above
-    ``spread^2 / 4 >= var_H`` (pairwise identity, THEORY.md section 1).
+    ``spread^2 / 4 >= var_H`` (pairwise identity, docs/theory.md, section 1).
     """
     values = [x for x, _ in messages]
     h = sum(c for _, c in messages)

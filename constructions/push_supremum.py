@@ -1,8 +1,8 @@
 """The exact supremum of a one-dimensional Byzantine push against SMEA (Theorem 3.2, App. C.3).
 
-THEORY.md section 3.  All Byzantine constructions are one-dimensional with the linear loss,
+docs/theory.md, section 3.  All Byzantine constructions are one-dimensional with the linear loss,
 so every honest message is a constant number and SMEA (Def. 2.3) picks a contiguous window
-of the sorted messages (THEORY.md section 1).  When the ``f`` Byzantine workers all send
+of the sorted messages (docs/theory.md, section 1).  When the ``f`` Byzantine workers all send
 one value ``v`` above every honest message, the candidate windows are ``W_0, ..., W_f``:
 ``W_s`` holds ``s`` copies of ``v`` and the ``h - s`` largest honest messages
 (``h = n - f``).  Each window's variance is a quadratic in ``v``, so the set of ``v`` for

@@ -17,6 +17,7 @@ stability is the expectation over the draws, not a property of that realisation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +68,25 @@ class ConstructionRun:
     lower_id: str | None
     lower_bound: mpmath.mpf | None
     measurement: Measurement
+
+
+class ConstructionUndefined(ParameterError):
+    """A construction is not defined at the given point: one line naming the point and
+    what the construction needs there, e.g. ``construction B1: must be defined at n=10,
+    f=2, m=1: B1 needs f >= n/3 (use B2)``."""
+
+    def __init__(self, name: str, setting: Setting, reason: str) -> None:
+        where = f"n={setting.n}, f={setting.f}, m={setting.m}"
+        if reason.startswith("needs "):
+            why = f"{name} {reason}"
+        elif re.fullmatch(r"\S+/\S+ needs .*", reason):  # a registered bound's hypothesis
+            why = f"{name}'s bound {reason}"
+        else:
+            why = reason
+        ValueError.__init__(self, f"construction {name}: must be defined at {where}: {why}")
+        self.parameter = f"construction {name}"
+        self.rule = why
+        self.value = where
 
 
 def construction_named(name: object) -> Construction:
@@ -140,10 +160,7 @@ def run_construction(
     chosen = setting_from(setting, params)
     reason = construction.applies(chosen)
     if reason is not None:
-        where = f"n={chosen.n}, f={chosen.f}, m={chosen.m}"
-        raise ParameterError(
-            f"construction {name}", f"a setting where it is defined: {reason}", where
-        )
+        raise ConstructionUndefined(name, chosen, reason)
     instance = construction.build(chosen)
     measurement = measure(instance, dps=dps, seed=seed)
     theta, theta_prime = trajectories(instance, seed=seed, dps=dps)
@@ -171,4 +188,10 @@ def run_construction(
     )
 
 
-__all__ = ["ConstructionRun", "construction_named", "run_construction", "trajectories"]
+__all__ = [
+    "ConstructionRun",
+    "ConstructionUndefined",
+    "construction_named",
+    "run_construction",
+    "trajectories",
+]

@@ -1,6 +1,6 @@
 """The tailored two-sided Byzantine attack (App. E.2, Algorithm 2), robust D-GD, convex.
 
-THEORY.md section 3 ("Tailored two-sided attack") and section 4 (Figure 1).
+Paper Section 4, Appendix E.2, Algorithm 2 (Figure 1); docs/theory.md, section 4.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def build(setting: Setting) -> Instance:
 CONSTRUCTION = Construction(
     name="tailored",
     title="Tailored two-sided Byzantine attack, GD, convex (App. E.2)",
-    reference="Section 4, App. E.2, Algorithm 2; THEORY.md (tailored attack)",
+    reference="Section 4, App. E.2, Algorithm 2",
     threat="byzantine",
     algorithm="gd",
     convexity="convex",
@@ -273,12 +273,12 @@ def wc_tailored_byzantine(
     ``-8/3``, output ``-31/24``; sending the latter broke the closed form).
 
     **Theoretical value.** ``gamma L T (sup out_S' - inf out_S)`` exactly (closed form of
-    :func:`build`).  About twice THEORY's one-sided (B1) push (balanced halves); against
+    :func:`build`).  About twice the one-sided (B1) push on balanced halves; against
     the optimised (B1) (:func:`constructions.halves_attack.halves_attack`) the factor is
     between 1 (``n = 3, f = 1, m = 1``) and 2 (median 1.82 over ``f >= n/3``, ``n <= 41``,
     ``m in {1, 2, 5}``), and never below 1 there (registered ``thm3.2/f-ge-n/3``).
 
-    **Reference.** Section 4, App. E.2, Algorithm 2; THEORY.md (tailored attack).
+    **Reference.** Section 4, App. E.2, Algorithm 2.
 
     Returns:
         (measured stability, closed form), ``mpmath.mpf`` at ``dps`` digits.

@@ -1,4 +1,4 @@
-"""Symbolic proof checks of boundkit's registered bounds (THEORY.md; ``python -m proofs_check``).
+"""Symbolic proof checks of the registered bounds (docs/theory.md; ``python -m proofs_check``).
 
 Every check compares two independently obtained expressions: a registered upper bound
 against the solution of the recursion composed from lemma-level facts (:mod:`facts`,

@@ -1,6 +1,6 @@
 """The registry of checks (data) and the runner.
 
-Each entry is a :class:`~proofs_check.core.Check`: a name, the paper/THEORY reference and
+Each entry is a :class:`~proofs_check.core.Check`: a name, the paper/docs reference and
 a zero-argument function (a check function with its inputs bound).  :func:`run_check`
 runs one, turning an exception into a FAIL and timing it.
 """
@@ -43,20 +43,26 @@ UPPER_WITH_RECURSION = (
 def _registry() -> tuple[Check, ...]:
     checks: list[Check] = []
     for rid in UPPER_WITH_RECURSION:
-        reference = f"{get(rid).reference}; THEORY s.2; proofs_check/facts.py"
+        reference = f"{get(rid).reference}; docs/theory.md section 2; proofs_check/facts.py"
         checks.append(Check(f"derive/{rid}", reference, partial(derive.check_derived_bound, rid)))
         checks.append(Check(f"steps/{rid}", reference, partial(derive.check_step_conditions, rid)))
     checks += [
         Check(
-            "facts/lambda-max-L-ball", "THEORY s.2 (Thm 3.1)", fact_checks.check_lambda_max_bound
+            "facts/lambda-max-L-ball",
+            "docs/theory.md section 2 (Thm 3.1)",
+            fact_checks.check_lambda_max_bound,
         ),
         Check(
             "facts/changed-sample-weights",
-            "THEORY s.2 (Thm 3.1, 3.3)",
+            "docs/theory.md section 2 (Thm 3.1, 3.3)",
             fact_checks.check_changed_sample_weights,
         ),
-        Check("facts/swapped-pairs", "THEORY s.2 (Thm 3.3)", fact_checks.check_swapped_pairs),
-        Check("facts/stability-link", "THEORY s.1", fact_checks.check_stability_link),
+        Check(
+            "facts/swapped-pairs",
+            "docs/theory.md section 2 (Thm 3.3)",
+            fact_checks.check_swapped_pairs,
+        ),
+        Check("facts/stability-link", "docs/theory.md section 1", fact_checks.check_stability_link),
         Check(
             "expansivity/quadratic-step-ratio", "Lemma B.2 setup", expansivity.check_step_is_affine
         ),
@@ -70,20 +76,24 @@ def _registry() -> tuple[Check, ...]:
         Check("cocoercivity/B.1-quadratic", "Lemma B.1", expansivity.check_cocoercive),
         Check(
             "f=0-is-Hardt/thm3.1/convex",
-            "THEORY s.2; Hardt et al. 2016",
+            "docs/theory.md section 2; Hardt et al. 2016",
             partial(rec.check_f0_hardt, "thm3.1/convex"),
         ),
         Check(
             "f=0-is-Hardt/thm3.3/convex",
-            "THEORY s.2; Hardt et al. 2016",
+            "docs/theory.md section 2; Hardt et al. 2016",
             partial(rec.check_f0_hardt, "thm3.3/convex"),
         ),
         Check(
             "f=0-constant/thm3.1/strongly-convex",
-            "THEORY s.2 (constant 4 vs 2)",
+            "docs/theory.md section 2 (constant 4 vs 2)",
             rec.check_f0_strongly_convex_constant,
         ),
-        Check("variance/pairwise-identity", "THEORY s.1; Lemma D.1", var.check_pairwise_identity),
+        Check(
+            "variance/pairwise-identity",
+            "docs/theory.md section 1; Lemma D.1",
+            var.check_pairwise_identity,
+        ),
         Check("variance/three-cluster-scalar", "Lemma D.1", var.check_three_cluster),
         Check("variance/three-cluster-2d-eigenvalues", "Lemma D.1", var.check_three_cluster_eigen),
         Check(
@@ -126,9 +136,19 @@ def _registry() -> tuple[Check, ...]:
             "Thm 3.1 vs Thm 3.3",
             kappa.check_byzantine_above_poisoning,
         ),
-        Check("kappa/SMEA-order-sqrt(f/(n-2f))", "THEORY s.2", kappa.check_kappa_order),
-        Check("eq5/additive-degradation", "Thm 3.3, THEORY s.2", kappa.check_eq5_structure),
-        Check("gap/thm3.2-over-eq5-unbounded", "THEORY s.3 headline", kappa.check_gap_unbounded),
+        Check(
+            "kappa/SMEA-order-sqrt(f/(n-2f))", "docs/theory.md section 2", kappa.check_kappa_order
+        ),
+        Check(
+            "eq5/additive-degradation",
+            "Thm 3.3, docs/theory.md section 2",
+            kappa.check_eq5_structure,
+        ),
+        Check(
+            "gap/thm3.2-over-eq5-unbounded",
+            "Thm 3.2 vs eq. (5); docs/theory.md section 5",
+            kappa.check_gap_unbounded,
+        ),
         Check("gap/thm4.2-ratio", "Thm 4.2, Lemma 4.1", kappa.check_thm42_ratio),
         Check("P1/SMEA-choice-symbolic", "App. D.2", poisoning.check_p1_choice_symbolic),
         Check("P1/SMEA-choice-bruteforce", "App. D.2", poisoning.check_p1_choice_bruteforce),
@@ -138,7 +158,11 @@ def _registry() -> tuple[Check, ...]:
             "Thm 3.4(ii), App. D.3",
             poisoning.check_p2_stability,
         ),
-        Check("P2/ratio-to-eq6", "App. D.3; THEORY s.3 (P2)", poisoning.check_p2_ratio_to_eq6),
+        Check(
+            "P2/ratio-to-eq6",
+            "App. D.3; docs/theory.md, Where we differ",
+            poisoning.check_p2_ratio_to_eq6,
+        ),
         Check("P3/closed-form", "Thm 3.4(i) SGD, App. D.4", poisoning.check_p3_closed_form),
         Check("lower<=upper/poisoning-convex", "Table 1", consistency.check_convex_poisoning_pairs),
         Check("lower<=upper/byzantine-grid", "Table 1", consistency.check_byzantine_pairs),
@@ -165,7 +189,7 @@ def _registry() -> tuple[Check, ...]:
 
 
 def _sharp_constants() -> list[Check]:
-    """Issue 13, parts 1-2: SMEA's kappa* and the sharper Byzantine bound, step by step."""
+    """Sharp constants: SMEA's kappa* and the sharper SMEA bound (docs/theory.md, section 7)."""
     kappa_reference = "registry kappa/smea (kappa* = 4f/(n-2f)); docs/theory.md, Sharp constants"
     checks = [
         Check("kappa*/mean-split", kappa_reference, kappa_star.check_mean_split),

@@ -1,4 +1,4 @@
-"""Every registered lower bound lies below its upper bound (THEORY.md s.5, Table 1).
+"""Every registered lower bound lies below its upper bound (Table 1; docs/theory.md, section 5).
 
 A lower bound is what a construction reaches, an upper bound holds for every instance:
 ``lower <= upper`` wherever both apply.  Symbolically where the difference is rational,

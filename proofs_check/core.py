@@ -1,8 +1,9 @@
 """The check type and the small symbolic helpers every check module shares.
 
-A *check* compares two independently obtained expressions (THEORY.md: "boundkit must
-not trust this file either").  It is a pure function returning a :class:`CheckResult`;
-:class:`Check` pairs it with a name for the registry in :mod:`proofs_check.checks`.
+A *check* compares two independently obtained expressions (docs/theory.md: every statement there was
+re-derived, and the code is the final word).  It is a pure function returning a
+:class:`CheckResult`; :class:`Check` pairs it with a name for the registry in
+:mod:`proofs_check.checks`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check: a name, the paper/THEORY reference and the function to run."""
+    """A registered check: a name, the paper/docs reference and the function to run."""
 
     name: str
     reference: str
@@ -184,7 +185,7 @@ def weighted_variance(pool: Iterable[tuple[object, object]]) -> object:
     """Variance of a pool ``[(value, count), ...]`` from weighted first and second moments.
 
     Works for SymPy expressions and for ``Fraction``s alike; independent of the pairwise
-    identity (THEORY.md s.1), which the variance checks compare it with.
+    identity (docs/theory.md, section 1), which the variance checks compare it with.
     """
     pool = list(pool)
     total = sum(c for _, c in pool)

@@ -1,4 +1,4 @@
-"""Lemma B.1 / B.2 on the quadratic family (THEORY.md s.1, "Expansivity").
+"""Lemma B.1 / B.2 on the quadratic family (docs/theory.md, section 1, "Expansivity").
 
 For ``g(theta) = (a/2) theta^2 + b theta`` with ``0 <= mu <= a <= beta`` the gradient step
 ``G(theta) = theta - gamma g'(theta)`` is computed from ``g`` by differentiation, its

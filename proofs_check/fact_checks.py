@@ -1,4 +1,6 @@
-"""Checks of the facts in :mod:`proofs_check.facts` other than Lemma B.2 (THEORY.md s.1-s.2).
+"""Checks of the facts in :mod:`proofs_check.facts` other than Lemma B.2.
+
+docs/theory.md, sections 1-2.
 
 Each fact is shown to hold and to be attained by an explicit configuration, so a weaker
 constant (a smaller ``lambda_max`` bound, a smaller sample weight, fewer swapped pairs)

@@ -1,4 +1,4 @@
-"""The lemma-level facts behind the upper bounds, each stated once (THEORY.md s.1-s.2).
+"""The lemma-level facts behind the upper bounds, each stated once (docs/theory.md, sections 1-2).
 
 :mod:`proofs_check.derive` composes these into the per-step recursion of every registered
 upper bound and never reads the registry's own recursion or increment; the registry's
@@ -20,12 +20,12 @@ Facts (symbols as in :mod:`boundkit.bounds.symbols`):
 - Averaging rules (Thm 3.3): the output is the mean of ``n - f`` of the ``n`` received
   vectors.
 - Stability from distance: ``eps <= L delta_T`` for an ``L``-Lipschitz loss.
-- SMEA (issue 13): for ``C ⊂ A`` the mean split ``mean_A - mean_C = ((a - c)/a)(mean_D -
-  mean_C)`` and the between-group weight ``c (a - c)/a^2`` of ``Sigma_A``; the sizes
-  ``|W| = |S| = n - f``, ``|W ∩ S| >= n - 2f``; SMEA's ``lambda_max(Sigma_W) <=
-  lambda_max(Sigma_S)``; honest means at distance at most ``2L``
+- SMEA (docs/theory.md, section 7): for ``C ⊂ A`` the mean split
+  ``mean_A - mean_C = ((a - c)/a)(mean_D - mean_C)`` and the between-group weight ``c (a - c)/a^2``
+  of ``Sigma_A``; the sizes ``|W| = |S| = n - f``, ``|W ∩ S| >= n - 2f``; SMEA's
+  ``lambda_max(Sigma_W) <= lambda_max(Sigma_S)``; honest means at distance at most ``2L``
   (:mod:`proofs_check.kappa_star`, :mod:`proofs_check.sharp_bound`).
-- Every fact assumes the setting's ``f < n/2`` (THEORY.md s.1).
+- Every fact assumes the setting's ``f < n/2`` (docs/theory.md, section 1).
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ STRONGLY_CONVEX_RELAXED = Expansivity(
     STRONGLY_CONVEX.conditions,
     (mu, beta),
 )
-#: the expansivity each registered convexity uses (THEORY.md s.2: eta = 1, 1 - gamma mu/2)
+#: the expansivity each registered convexity uses: eta = 1, 1 - gamma mu/2 (docs/theory.md,
+#: section 2)
 EXPANSIVITY_USED: dict[str, Expansivity] = {
     "convex": CONVEX,
     "strongly-convex": STRONGLY_CONVEX_RELAXED,
@@ -98,7 +99,7 @@ FEW_MISBEHAVING = sp.StrictLessThan(2 * f, n)
 #: eps <= LINK * delta_T (L-Lipschitz loss in theta)
 LINK = L
 
-# ---------------------------------------------------------------- SMEA (issue 13, parts 1-2)
+# ------------------------------------------------- SMEA (sharp constants: kappa*, sharper bound)
 #: a multiset ``A`` of ``a`` vectors and a sub-multiset ``C`` of ``c``; ``D = A \ C``
 subset_size = sp.Symbol("a", positive=True)
 shared_size = sp.Symbol("c", positive=True)

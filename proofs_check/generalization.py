@@ -1,4 +1,4 @@
-"""From stability to generalization (THEORY.md s.4, s.6; Lemma 4.1, Prop. 2.1, App. G)."""
+"""From stability to generalization (docs/theory.md, section 4; Lemma 4.1, Prop. 2.1, App. G)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Robustness coefficients and the Byzantine/poisoning gap (THEORY.md s.1, s.2, s.4).
+"""Robustness coefficients and the Byzantine/poisoning gap (docs/theory.md, sections 1, 2, 4).
 
 ``kappa_SMEA`` (Allouah et al. 2023b, Prop. 5.1, recalled) against the universal lower
 bound ``f/(n-2f)`` (Allouah et al. 2023a, Prop. 6), the Byzantine upper bound against the
@@ -99,8 +99,8 @@ def check_byzantine_above_poisoning() -> CheckResult:
 
 
 def check_kappa_order() -> CheckResult:
-    """THEORY s.2: with ``n >= (2+c) f``, ``sqrt(kappa) = O(sqrt(f/(n-2f)))`` for the recalled
-    coefficient (the sharp ``kappa* = 4f/(n-2f)`` has the ratio 4 exactly).
+    """docs/theory.md, section 2: with ``n >= (2+c) f``, ``sqrt(kappa) = O(sqrt(f/(n-2f)))`` for the
+    recalled coefficient (the sharp ``kappa* = 4f/(n-2f)`` has the ratio 4 exactly).
 
     ``kappa_recalled/(f/(n-2f)) <= 4(1+c)/c`` at ``n = (2+c) f + s``, ``s >= 0``, and the bound
     is attained at ``s = 0`` (so the constant is the right one, not just an upper bound).
@@ -129,7 +129,9 @@ def byzantine_reach_along_squares() -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
 
 
 def check_gap_unbounded() -> CheckResult:
-    """THEORY s.3 headline: Byzantine reach / eq. (5) -> oo, with the registered lower bound.
+    """Thm 3.2 against eq. (5): Byzantine reach / eq. (5) -> oo, with the registered lower bound.
+
+    The rates of Table 1 (docs/theory.md, section 5).
 
     Along ``h = s^2`` (:func:`byzantine_reach_along_squares`) the derived reach over the
     registered eq. (5) (both over ``gamma L^2 T``) diverges as ``s -> oo``; the registered
@@ -204,7 +206,10 @@ def check_thm42_ratio(grid: tuple[tuple[int, int], ...] = THM42_GRID) -> CheckRe
 
 
 def check_eq5_structure() -> CheckResult:
-    """THEORY s.2: ``(f + 1/m)/(n - f) = f/(n-f) + 1/N`` and eq. (5) has no ``kappa``."""
+    """``(f + 1/m)/(n - f) = f/(n-f) + 1/N`` and eq. (5) has no ``kappa``.
+
+    docs/theory.md, section 2.
+    """
     poison = get("thm3.3/convex").expression
     split = sp.simplify(poison / (2 * gamma * L**2 * T))
     ok = same(split, f / (n - f) + 1 / S.N) and S.kappa not in poison.free_symbols

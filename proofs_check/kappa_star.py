@@ -1,4 +1,4 @@
-"""SMEA's sharp robustness coefficient ``kappa* = 4f/(n - 2f)``, derived step by step (issue 13).
+"""SMEA's sharp robustness coefficient ``kappa* = 4f/(n - 2f)``, derived step by step.
 
 The argument (docs/theory.md, "Sharp constants"), each step from a fact of
 :mod:`proofs_check.facts` and each checked so that perturbing it fails:

@@ -1,4 +1,4 @@
-"""Poisoning lower-bound constructions (P1), (P2), (P3) (THEORY.md s.3, App. D).
+"""Poisoning lower-bound constructions (P1), (P2), (P3) (App. D; docs/theory.md, section 3).
 
 Layout: a pivot group of ``n - 2f`` honest workers (worker 1 holds the special sample),
 group A of ``f`` honest workers, group B of ``f`` poisoned workers.  Window ``k`` keeps
@@ -186,11 +186,11 @@ def check_p2_stability(res: Result | None = None) -> CheckResult:
 
 
 def check_p2_ratio_to_eq6() -> CheckResult:
-    """THEORY (P2): ``eps / eq.(6) = (1 - (1-gamma mu)^T)/8`` holds only for the T-free eq. (6).
+    """(P2): ``eps / eq.(6) = (1 - (1-gamma mu)^T)/8`` holds only for the T-free eq. (6).
 
     With ``beta = mu``: the ratio of registered ``thm3.4/gd-strongly-convex`` to the T-free
     ``simplified`` eq. (6) must be ``(1 - (1-gamma mu)^T)/8``; to the full eq. (6) it must be
-    ``(1 - (1-gamma mu)^T) / (8 (1 - (1-gamma mu/2)^T))``, which is not THEORY's formula
+    ``(1 - (1-gamma mu)^T) / (8 (1 - (1-gamma mu/2)^T))``, which is not the reconstruction's formula
     (e.g. ``1/4`` at ``T = 1``, ``gamma = 1/mu``), lies in ``[1/8, 1/4]`` on a grid and tends
     to ``1/8`` as ``T -> oo``.
     """
@@ -225,11 +225,11 @@ def check_p2_ratio_to_eq6() -> CheckResult:
 
 
 def check_p3_closed_form() -> CheckResult:
-    """THEORY s.3 (P3): the closed form of ``E|gap|`` against its unrolled expectation.
+    """(P3), App. D.4: the closed form of ``E|gap|`` against its unrolled expectation.
 
     With ``h = n - f``, ``c = 1 - gamma f b/h``, ``r = 1 - 1/m``, the per-step expected
     increment ``(gamma L/h)(1/m + f (1 - r^{t+1}))`` (special sample drawn by step ``t``),
-    unrolled with factor ``c`` (``summation``), must equal THEORY's closed form; its
+    unrolled with factor ``c`` (``summation``), must equal the reconstruction's closed form; its
     ``b -> 0`` limit must equal ``(gamma L/h)((f+1/m) T - f(m-1)(1-r^T))``, exceed the
     registered ``thm3.4/sgd-convex`` / L, and its ratio to eq. (5) must be < 1/2 -> 1/2.
     """

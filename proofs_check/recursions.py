@@ -1,4 +1,6 @@
-"""Solving ``delta_{t+1} = eta*delta_t + increment`` (THEORY.md s.2), and the ``f = 0`` checks.
+"""Solving ``delta_{t+1} = eta*delta_t + increment``, and the ``f = 0`` checks.
+
+docs/theory.md, section 2.
 
 :mod:`proofs_check.derive` composes the recursion of each upper bound from the facts and
 solves it here twice: with ``sympy.rsolve`` and as the unrolled geometric sum
@@ -64,7 +66,9 @@ def eliminate_factor(expr: sp.Expr, factor: sp.Expr) -> sp.Expr:
 
 
 def check_f0_hardt(result_id: str) -> CheckResult:
-    """THEORY s.2: at ``f = 0`` (so ``kappa_SMEA = 0``) the convex bound is Hardt et al.'s.
+    """At ``f = 0`` (so ``kappa_SMEA = 0``) the convex bound is Hardt et al.'s.
+
+    docs/theory.md, section 2.
 
     Hardt, Recht, Singer (2016), Thm 3.8: ``eps <= 2 gamma L^2 T / N`` with ``N = n m``
     samples, written here independently of the registry.
@@ -85,7 +89,9 @@ def check_f0_hardt(result_id: str) -> CheckResult:
 
 
 def check_f0_strongly_convex_constant() -> CheckResult:
-    """THEORY s.2: eq. (3) at ``f = 0`` is ``4L^2/(mu N)``, twice Hardt et al.'s ``2L^2/(mu N)``.
+    """Eq. (3) at ``f = 0`` is ``4L^2/(mu N)``, twice Hardt et al.'s ``2L^2/(mu N)``.
+
+    docs/theory.md, section 2.
 
     Documents the constant: the ratio of the registered T-free form to Hardt's must be 2,
     and the registered (T-dependent) form must be below ``4L^2/(mu N)`` but above Hardt's

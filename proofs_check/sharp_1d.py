@@ -1,4 +1,4 @@
-"""SMEA's per-run deviation in dimension 1 and the bound it gives (issue 13, "sharper still").
+"""SMEA's per-run deviation in dimension 1 and the bound it gives (docs/theory.md, section 7).
 
 In one dimension the covariance is a variance, and SMEA's ``var_W <= var_S`` binds both legs
 of :mod:`proofs_check.sharp_bound` at once.  With ``C = W ∩ S`` (``c`` workers), ``B = W \\ C``

@@ -1,4 +1,4 @@
-"""The sharper SMEA Byzantine upper bound, derived from the per-run inequality (issue 13, part 2).
+"""The sharper SMEA Byzantine upper bound, from the per-run inequality (docs/theory.md, section 7).
 
 Per run (``S`` the honest set, ``W`` the subset SMEA selects, ``C = W ∩ S``, gradients in the
 ``L``-ball), composed from :mod:`proofs_check.facts` in :func:`per_run_deviation`:

@@ -1,8 +1,8 @@
 """The exact supremum of SMEA's output under a one-value Byzantine push, by brute force.
 
 Independent of the registry and of :mod:`constructions`: every sub-multiset of ``h = n - f``
-of the messages (``f`` Byzantine copies of one value ``v`` beside the honest pool, THEORY.md
-s.1, Def. 2.3) is a candidate window; its variance is a quadratic in ``v`` with rational
+of the messages (``f`` Byzantine copies of one value ``v`` beside the honest pool, docs/theory.md,
+s. 1, Def. 2.3) is a candidate window; its variance is a quadratic in ``v`` with rational
 coefficients and its mean is linear in ``v``.  Sweeping ``v`` from ``-oo`` to ``+oo``, the
 selected window (least variance, ties to the smallest mean: the lowest-start rule) changes
 only where two variance parabolas cross, at numbers ``a + b sqrt(d)``

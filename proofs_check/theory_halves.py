@@ -1,9 +1,10 @@
-"""THEORY.md's equal-halves layout of (B1), (B2) (App. C.3), symbolically.
+"""The reconstruction's equal-halves layout of (B1), (B2) (App. C.3), symbolically.
 
 Not the registered bounds: the registered ``thm3.2`` entries use the optimised split
 (:data:`boundkit.bounds.HALVES_GAP`, checked in :mod:`proofs_check.byzantine`).  These checks
-re-derive THEORY's own claims about its layout from the data and compare them with
-:data:`boundkit.bounds.HALVES_GAP_BALANCED`, the closed form boundkit keeps for it.
+re-derive the reconstruction's own claims about that layout (docs/theory.md, "Where we differ") from
+the data and compare them with :data:`boundkit.bounds.HALVES_GAP_BALANCED`, the closed form boundkit
+keeps for it.
 
 Honest data in ``S'`` (``h = n - f`` even, linear loss, GD): ``h/2`` workers whose ``m``
 samples are all ``+L``, ``h/2 - 1`` all ``-L``, and one worker with ``m - 1`` samples
@@ -38,7 +39,7 @@ W2 = sp.Symbol("W2", positive=True)  # w**2
 
 
 def theory_push(regime: tuple) -> sp.Expr:
-    """THEORY's per-step output gap over ``gamma``, ``L * HALVES_GAP_BALANCED`` on the
+    """The equal-halves per-step output gap over ``gamma``, ``L * HALVES_GAP_BALANCED`` on the
     even-``h`` branch of ``regime`` (:data:`BRANCH_B1` or :data:`BRANCH_B2`)."""
     return L * on_branch(HALVES_GAP_BALANCED, regime)
 
@@ -66,8 +67,8 @@ def b2_window(value: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
 def check_b1_honest_variance() -> CheckResult:
     """App. C.3: honest variance in ``S'`` == ``L^2 sigma_m^2`` (registry ``SIGMA_M_SQUARED``).
 
-    Also decides THEORY.md's spelling: ``sigma_m^2 = 1 - 4(m-1)/(m^2 N) - 4/(m^2 N^2)`` with
-    ``N = h m`` differs from the data (for ``m >= 2``), the ``h = n - f`` spelling matches.
+    Also decides the reconstruction's spelling: ``sigma_m^2 = 1 - 4(m-1)/(m^2 N) - 4/(m^2 N^2)``
+    with ``N = h m`` differs from the data (for ``m >= 2``), the ``h = n - f`` spelling matches.
     """
     var = honest_variance()
     stated = L**2 * SIGMA_M_SQUARED
@@ -78,8 +79,8 @@ def check_b1_honest_variance() -> CheckResult:
     return result(
         "theory/B1-honest-variance",
         ok and n_spelling_wrong,
-        f"Var(honest gradients in S') vs L^2*SIGMA_M_SQUARED: {ok}; THEORY's N-spelling "
-        f"of sigma_m differs from the data: {n_spelling_wrong} (h = n - f is right)",
+        f"Var(honest gradients in S') vs L^2*SIGMA_M_SQUARED: {ok}; the reconstruction's "
+        f"N-spelling of sigma_m differs from the data: {n_spelling_wrong} (h = n - f is right)",
         variance=var,
         sigma_m_squared=stated,
         theory_with_N=theory_n,
@@ -87,12 +88,12 @@ def check_b1_honest_variance() -> CheckResult:
 
 
 def check_b1_supremum() -> CheckResult:
-    """App. C.3(i): the tie ``Var(window) = Var(honest)`` gives THEORY's supremum.
+    """App. C.3(i): the tie ``Var(window) = Var(honest)`` gives the equal-halves supremum.
 
     ``Var(window)`` at ``v = L + w`` is ``K w^2`` (derived); solving for ``w^2`` and forming
     the window mean ``L + (f/h) w`` must give ``(theory_push - L)^2`` after
     squaring (both sides are ``L`` plus a nonnegative root).  The tie push must be
-    ``w = h sigma_m L/sqrt(f(n-2f))``, with ``h`` (THEORY.md writes ``N``).
+    ``w = h sigma_m L/sqrt(f(n-2f))``, with ``h`` (the reconstruction wrote ``N``).
     """
     var_honest = honest_variance()
     var_window = sp.factor(weighted_variance(b1_window(L + w)))
@@ -113,9 +114,9 @@ def check_b1_supremum() -> CheckResult:
     return result(
         "theory/B1-supremum",
         ok_sq and ok_sign and ok_w and bign_wrong,
-        "window mean at the tie Var(f x v, (n-2f) x L) = Var(honest) vs THEORY's "
+        "window mean at the tie Var(f x v, (n-2f) x L) = Var(honest) vs the "
         f"equal-halves B1 push: {ok_sq and ok_sign}; tie push v - L = "
-        f"h*sigma_m*L/sqrt(f(n-2f)): {ok_w} (THEORY's N version wrong: {bign_wrong})",
+        f"h*sigma_m*L/sqrt(f(n-2f)): {ok_w} (the reconstruction's N version wrong: {bign_wrong})",
         window_variance=var_window,
         push_squared=w2,
         window_mean_minus_L=push,
@@ -134,10 +135,10 @@ def b2_quadratic() -> sp.Expr:
 def check_b2_quadratic() -> CheckResult:
     """App. C.3(iii): ``Var <= L^2`` of the window is ``(n-2f)v^2 - 2fLv - nL^2 <= 0``.
 
-    The quadratic is derived from the window's variance and compared with THEORY's; then
+    The quadratic is derived from the window's variance and compared with the reconstruction's; then
     its discriminant (``4L^2(n-f)^2``) and roots (``-L``, ``nL/(n-2f)``) are computed by
-    SymPy and compared with THEORY's, and the push ``f(v+L)/(n-f)`` at the root with the
-    ``m -> oo`` limit of THEORY's equal-halves push (:func:`theory_push`).
+    SymPy and compared with the reconstruction's, and the push ``f(v+L)/(n-f)`` at the root with the
+    ``m -> oo`` limit of the equal-halves push (:func:`theory_push`).
     """
     derived = b2_quadratic()
     stated = (n - 2 * f) * v**2 - 2 * f * L * v - n * L**2
@@ -155,7 +156,7 @@ def check_b2_quadratic() -> CheckResult:
         "theory/B2-quadratic-roots-push",
         ok_quad and ok_disc and ok_roots and ok_push,
         f"quadratic from Var(window) <= L^2: {ok_quad}; discriminant 4L^2(n-f)^2: {ok_disc}; "
-        f"roots -L, nL/(n-2f): {ok_roots}; push 2fL/(n-2f) == lim_m THEORY's push: {ok_push}",
+        f"roots -L, nL/(n-2f): {ok_roots}; push 2fL/(n-2f) == lim_m equal-halves push: {ok_push}",
         derived_quadratic=derived,
         discriminant=disc,
         roots=roots,
@@ -165,10 +166,10 @@ def check_b2_quadratic() -> CheckResult:
 
 
 def check_b2_finite_m() -> CheckResult:
-    """App. C.3(iii), finite ``m``: tie ``Var(B2 window) = Var(honest)`` gives THEORY's sup.
+    """App. C.3(iii), finite ``m``: tie ``Var(B2 window) = Var(honest)`` gives the equal-halves sup.
 
-    Solved for ``v`` (larger root) from the data; must equal THEORY's ``L(n + 4/m)/(n-2f)``
-    and the window mean THEORY's equal-halves push (:func:`theory_push`).
+    Solved for ``v`` (larger root) from the data; must equal the reconstruction's
+    ``L(n + 4/m)/(n-2f)`` and the window mean the equal-halves push (:func:`theory_push`).
     """
     roots = sp.solve(sp.Eq(weighted_variance(b2_window(v)), honest_variance()), v)
     big = [r for r in roots if not same(r, -L)]
@@ -182,8 +183,7 @@ def check_b2_finite_m() -> CheckResult:
     return result(
         "theory/B2-finite-m-supremum",
         ok_v and ok_mean,
-        f"tie push v = L(n+4/m)/(n-2f): {ok_v}; window mean vs THEORY's equal-halves push: "
-        f"{ok_mean}",
+        f"tie push v = L(n+4/m)/(n-2f): {ok_v}; window mean vs the equal-halves push: {ok_mean}",
         v_star=sp.factor(v_star),
         window_mean=sp.factor(mean),
         theory=reg,
@@ -193,7 +193,7 @@ def check_b2_finite_m() -> CheckResult:
 def check_b1_b2_meet() -> CheckResult:
     """App. C.3: (B1) push ``L(1 + sqrt(f/(n-2f)))`` and (B2) ``2fL/(n-2f)`` meet at ``f = n/3``.
 
-    Both pushes are the ``m -> oo`` limits of THEORY's equal-halves pushes;
+    Both pushes are the ``m -> oo`` limits of the equal-halves pushes;
     at ``n = 3f`` both must equal ``2L``, and away from it they must differ.
     """
     b1 = sp.limit(theory_push(BRANCH_B1), m, sp.oo)

@@ -1,4 +1,6 @@
-"""The pairwise variance identity and the three-cluster formula (THEORY.md s.1, Lemma D.1).
+"""The pairwise variance identity and the three-cluster formula (Lemma D.1).
+
+docs/theory.md, section 1, "Pairwise variance identity".
 
 The variance is computed from weighted first and second moments
 (:func:`proofs_check.core.weighted_variance`) and compared with the pairwise form
@@ -20,7 +22,7 @@ ClusterFormula = Callable[..., sp.Expr]
 
 
 def pairwise_variance(xs: Sequence[sp.Expr]) -> sp.Expr:
-    """THEORY s.1: ``Var = (1/k^2) sum_{i<j} (x_i - x_j)^2`` for ``k`` values."""
+    """docs/theory.md, section 1: ``Var = (1/k^2) sum_{i<j} (x_i - x_j)^2`` for ``k`` values."""
     k = len(xs)
     return sp.Rational(1, k**2) * sum((xi - xj) ** 2 for xi, xj in combinations(xs, 2))
 

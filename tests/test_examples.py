@@ -50,7 +50,7 @@ def test_figure1(tmp_path: Path) -> None:
 def test_table1_latex(tmp_path: Path) -> None:
     out = _run("table1_latex.py", tmp_path, "t.tex")
     tex = (tmp_path / "t.tex").read_text()
-    assert tex.startswith(r"\begin{tabular}") and tex.rstrip().endswith(r"\end{tabular}")
+    assert r"\begin{tabularx}{\linewidth}" in tex and r"\end{tabularx}" in tex
     assert "thm3.3/convex: 0.388889" in tex  # eq. (5) = 7/18 at the script's point
     assert re.search(r"^thm3\.3/convex\s+0\.38888", out, re.M)
 

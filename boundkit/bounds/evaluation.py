@@ -227,4 +227,16 @@ def _fraction_arguments(
             )
         else:
             out.append(Fraction(0))
+    if "strong_convexity" in given:
+        _check_strong_convexity(result, compiled.names, out)
     return out
+
+
+def _check_strong_convexity(result: Result, names: tuple[str, ...], values: list) -> None:
+    """The strongly convex bounds divide by ``mu``: refuse ``mu <= 0`` by name, one line."""
+    if "strong_convexity" in names:
+        value = values[names.index("strong_convexity")]
+        if value <= 0:
+            raise ParameterError(
+                "strong_convexity", f"mu > 0 for {result.id} (it divides by mu)", value
+            )

@@ -1,6 +1,7 @@
 """The per-step gap of the two-value Byzantine attacks (B1)/(B2), over ``gamma L`` (App. C.3).
 
-THEORY's layout (:data:`HALVES_GAP_BALANCED`), the supremum with the size of the ``+L``
+The equal-halves layout of the reconstruction (:data:`HALVES_GAP_BALANCED`; docs/theory.md,
+"Where we differ from the reconstruction we started from"), the supremum with the size of the ``+L``
 side optimised (:data:`HALVES_GAP_FORMULA`) and the SymPy function :class:`HalvesGap` that
 the registered Byzantine lower bounds use (:data:`HALVES_GAP`).
 """
@@ -12,7 +13,8 @@ import sympy as sp
 from boundkit.bounds.symbols import f, h, m, n
 
 #: sigma_m^2 L^2: the honest variance in S' of the (B1)/(B2) datasets, n - f even
-#: (derived from the data: THEORY.md writes it with N where h = n - f is meant)
+#: (derived from the data: the reconstruction wrote N where h = n - f is meant; docs/theory.md,
+#: "Where we differ", sigma_m in (B1))
 SIGMA_M_SQUARED = 1 - 4 * (m - 1) / (m**2 * h) - 4 / (m**2 * h**2)
 
 _K = n - 2 * f
@@ -41,9 +43,9 @@ def _halves_side(high_is_larger: bool) -> sp.Expr:
     )
 
 
-#: Per-step gap over gamma L of THEORY's layout (``+L`` side ``h/2``, odd ``h``: the better
-#: of ``(h +- 1)/2``): what (B1)/(B2) reached before the side size was optimised.  Kept
-#: for checks written against that layout; the registered bounds use HALVES_GAP.
+#: Per-step gap over gamma L of the reconstruction's equal-halves layout (``+L`` side ``h/2``, odd
+#: ``h``: the better of ``(h +- 1)/2``): what (B1)/(B2) reached before the side size was optimised.
+#: Kept for checks written against that layout; the registered bounds use HALVES_GAP.
 HALVES_GAP_BALANCED = sp.Piecewise(
     (2 - 2 / h, sp.And(_EVEN_H, sp.Eq(m, 1), sp.Or(sp.Eq(n, 3 * f), sp.Eq(n, 3 * f - 2)))),
     (1 + sp.sqrt(SIGMA_M_SQUARED) * sp.sqrt(f / _K), sp.And(_EVEN_H, sp.Ge(2 * f, h))),

@@ -1,4 +1,4 @@
-"""The theorem registry: every result of the paper as data (THEORY.md sections 2-5).
+"""The theorem registry: every result of the paper as data (docs/theory.md, sections 2-5).
 
 Each :class:`~boundkit.bounds.result.Result` carries an id, the paper reference, the threat
 model, the algorithms and convexity it covers, its kind (``upper``, ``lower``,
@@ -146,7 +146,7 @@ def _registry() -> tuple[Result, ...]:
             expression=gamma * L**2 * T * HALVES_GAP,
             hypotheses=(HONEST_MAJORITY, HAS_MISBEHAVING, F_GE_THIRD),
             note="supremum approached by construction (B1), best two-group honest split "
-            "(HalvesGap); at least THEORY's equal halves 1 + sigma_m sqrt(f/(n-2f)); "
+            "(HalvesGap); at least the reconstruction's equal halves 1 + sigma_m sqrt(f/(n-2f)); "
             "Omega(gamma L^2 T sqrt(f/(n-2f)))",
         ),
         Result(
@@ -263,8 +263,8 @@ def _registry() -> tuple[Result, ...]:
         Result(
             id="kappa/smea",
             title="Robustness coefficient of SMEA, sharp (boundkit derivation)",
-            reference="boundkit derivation (issue 13): between-group covariance bound on W and "
-            "S, SMEA's lambda_max(Sigma_W) <= lambda_max(Sigma_S); docs/theory.md, 'Sharp "
+            reference="boundkit derivation (sharp constants): between-group covariance bound on "
+            "W and S, SMEA's lambda_max(Sigma_W) <= lambda_max(Sigma_S); docs/theory.md, 'Sharp "
             "constants'; proofs_check kappa*/*",
             threat="byzantine",
             algorithms=("gd", "sgd"),
@@ -280,7 +280,7 @@ def _registry() -> tuple[Result, ...]:
         Result(
             id="kappa/smea-recalled",
             title="Robustness coefficient of SMEA, as recalled",
-            reference="Allouah et al. 2023b, Prop. 5.1 (recalled; THEORY.md s.1)",
+            reference="Allouah et al. 2023b, Prop. 5.1 (recalled; docs/theory.md, section 1)",
             threat="byzantine",
             algorithms=("gd", "sgd"),
             convexity="any",
@@ -379,7 +379,8 @@ def _upper_pair(
 
 
 def _smea_sharp() -> tuple[Result, ...]:
-    """Theorem 3.1's recursion with SMEA's per-run deviation in the L-ball (issue 13, part 2)
+    """Theorem 3.1's recursion with SMEA's per-run deviation in the L-ball (boundkit's sharper
+    SMEA bound, docs/theory.md, section 7)
     and, in dimension 1, the sharper per-run deviation of the variance comparison."""
     note = (
         "SMEA only: per run ||F - mean_S|| <= L (sqrt(f/(n-2f)) + min(2f/(n-f), "
@@ -387,7 +388,7 @@ def _smea_sharp() -> tuple[Result, ...]:
         "below eq. (2) with kappa* by 2 gamma L^2 T (sqrt(f/(n-2f)) - 2f/(n-f)) (equal at "
         "n = 3f); derived in proofs_check sharp/*"
     )
-    reference = "boundkit (issue 13): Thm 3.1's recursion with SMEA's per-run deviation"
+    reference = "boundkit (sharp constants): Thm 3.1's recursion with SMEA's per-run deviation"
     note_1d = (
         "SMEA, data of dimension 1 only: per run |F - mean_S| <= L (f/(n-f)) max_t "
         "(sqrt(rho t(2-t) + t^2) + t), rho = (n-f)/(n-2f), from var_W <= var_S and var_R <= "

@@ -1,4 +1,4 @@
-"""Shared SymPy symbols, spelled as in the paper (THEORY.md section 1).
+"""Shared SymPy symbols, spelled as in the paper (docs/theory.md, section 1).
 
 One module owns them so every expression in boundkit uses the same assumptions and the
 same objects: ``n`` workers, ``f`` misbehaving, ``m`` samples per honest worker, ``T``

@@ -34,8 +34,8 @@ pushed down is the mirror image (``Q`` the ``k`` smallest, ``R`` the ``f`` large
   .. math:: G = 2 + 2 \\sqrt{\\frac{f}{n - 2f}\\left(1 - \\frac{(n - f) \\bmod 2}{(n - f)^2}
             \\right)}.
 
-  At ``(n, f) = (3, 1)`` this is ``4``: the explicit attack of issue 12 (a full flip,
-  ``3.5``) approaches it as the change shrinks.
+  At ``(n, f) = (3, 1)`` this is ``4``: the explicit full-flip attack at ``(n, f, m) = (3, 1, 2)``
+  (``3.5``; docs/theory.md, "The two-sided push (B4)") approaches it as the change shrinks.
 
 The hypotheses of the window formula (SMEA keeps all ``f`` copies just below the supremum,
 the honest window is the binding competitor) are facts of the exact routine

@@ -1,4 +1,4 @@
-"""Nonlinear least squares for ``y = c0 + c1 * x**p`` (THEORY.md section 5).
+"""Nonlinear least squares for ``y = c0 + c1 * x**p`` (docs/theory.md, section 5).
 
 Variable projection: for a fixed exponent ``p`` the best ``(c0, c1)`` is a linear least
 squares problem with a closed form, so the fit reduces to a one-dimensional minimisation

@@ -1,13 +1,14 @@
 """Run a verification grid from Python and get typed records (``boundkit.verify_grid``).
 
-``python -m boundkit verify`` writes its records as text (:class:`boundkit.checks.verify.Record`,
-every number a string, for JSON).  :func:`verify_grid` runs the same cases
-(:func:`boundkit.checks.grid.plan`, :func:`boundkit.checks.verify.run_cases`) and, optionally,
-the central claim (:func:`boundkit.checks.central_claim.central_claim`), and returns each
-record as a :class:`VerifiedCase`: the :class:`boundkit.config.Setting` it ran at, the
-verdict as a ``bool``, the numbers as ``mpmath.mpf`` (display precision ``dps``) and the
-value the construction reaches as an exact SymPy number.  Verdicts are those of ``verify``,
-decided exactly or rigorously (never by a tolerance); the ``mpf`` fields are for reading.
+``python -m boundkit verify`` keeps its records as text (:class:`boundkit.checks.verify.Record`;
+``--json`` writes them typed, :func:`boundkit.outputs.verify_json.record_json`).
+:func:`verify_grid` runs the same cases (:func:`boundkit.checks.grid.plan`,
+:func:`boundkit.checks.verify.run_cases`) and, optionally, the central claim
+(:func:`boundkit.checks.central_claim.central_claim`), and returns each record as a
+:class:`VerifiedCase`: the :class:`boundkit.config.Setting` it ran at, the verdict as a
+``bool``, the numbers as ``mpmath.mpf`` (display precision ``dps``) and the value the
+construction reaches as an exact SymPy number.  Verdicts are those of ``verify``, decided
+exactly or rigorously (never by a tolerance); the ``mpf`` fields are for reading.
 The symbolic proof checks are not run here (``python -m proofs_check``).
 """
 
@@ -39,7 +40,7 @@ class VerifiedCase:
     ``PASS``, ``FAIL``, ``UNDECIDED`` or ``ERROR``); ``upper``, ``empirical``, ``lower``
     are the registered upper bound, the value reached and the lower bound (``None`` when
     the record has none); ``empirical_exact`` the value reached exactly (``None`` for a
-    Monte Carlo estimate); ``record`` the text record of ``verify --json``.
+    Monte Carlo estimate); ``record`` the text record ``verify`` keeps.
     """
 
     check: str

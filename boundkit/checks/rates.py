@@ -1,4 +1,4 @@
-"""Rate fitting across f/n (THEORY.md section 5; issue: rates and reports).
+"""Rate fitting across f/n (docs/theory.md, section 5).
 
 The instability measured on the lower-bound constructions is fitted with
 ``instability = c0 + c1 * x**p`` (:func:`boundkit.checks.fitting.fit_power_law`), with
@@ -25,8 +25,33 @@ import mpmath
 
 from boundkit.checks.fitting import PowerFit, fit_power_law
 from boundkit.config import Setting
+from boundkit.errors import ParameterError
+from boundkit.json_document import document, number, rational_text
 
 TOLERANCE = 0.05
+#: The worker counts of a series when none are given (``rates``, ``report``).
+DEFAULT_NS: tuple[int, ...] = (101, 1001, 3001)
+#: Points of a fit: ``c0 + c1 x^p`` has three parameters, so at least 4 admissible ``f``
+#: with at least 3 distinct ``x``.
+MIN_POINTS, MIN_DISTINCT_X = 4, 3
+#: The smallest ``n`` from which every regime has :data:`MIN_POINTS` admissible ``f``
+#: (B1's ``f >= n/3`` with ``n - f`` even has only 3 at n = 44; checked by the tests).
+MIN_N = 45
+
+#: What each status of a fit means (the legend under the table, and ``rates --help``).
+STATUS_MEANING: dict[str, str] = {
+    "PASS": f"the fit at the largest n has |p - theory| <= {TOLERANCE}",
+    "FAIL": f"the fit at the largest n has |p - theory| > {TOLERANCE}",
+    "trend": "a smaller n of the series, showing how the fitted p moves as n grows; no "
+    "verdict (the verdict is on the largest n)",
+    "open": "the paper states no exponent for this regime (Byzantine, f < n/3, B2); fitted "
+    "and reported, no verdict",
+}
+
+
+def legend() -> str:
+    """One line per status: ``status: meaning`` (:data:`STATUS_MEANING`)."""
+    return "\n".join(f"- {status}: {meaning}" for status, meaning in STATUS_MEANING.items())
 
 
 @dataclass(frozen=True)
@@ -130,6 +155,7 @@ class RateFit:
 
     @property
     def status(self) -> str:
+        """``PASS``, ``FAIL``, ``trend`` or ``open`` (meanings: :data:`STATUS_MEANING`)."""
         if self.theory is None:
             return "open"
         if not self.headline:
@@ -157,19 +183,40 @@ def measured_series(
 
     construction = CONSTRUCTIONS[regime.construction]
     xs, ys = [], []
-    for f in regime.f_range(n):
-        setting = Setting(
-            n=n, f=f, m=params.m, T=params.T, step_size=params.step_size, lipschitz=params.lipschitz
-        )
-        if construction.applies(setting) is not None:
-            continue
+    for setting in admissible_settings(regime, n, params):
         measurement = measure(construction.build(setting), dps=params.dps)
-        xs.append(regime.x_of(n, f))
+        xs.append(regime.x_of(n, setting.f))
         ys.append(measurement.empirical)
     return xs, ys
 
 
+def admissible_settings(regime: Regime, n: int, params: SeriesParameters) -> list[Setting]:
+    """The points of the regime's series at this ``n``: one per ``f`` of its range where
+    its construction is defined.  Fewer than :data:`MIN_POINTS` (or :data:`MIN_DISTINCT_X`
+    distinct ``x``) is a :class:`ParameterError` naming ``n``, before anything is measured."""
+    from constructions import CONSTRUCTIONS
+
+    construction = CONSTRUCTIONS[regime.construction]
+    settings = [
+        Setting(
+            n=n, f=f, m=params.m, T=params.T, step_size=params.step_size, lipschitz=params.lipschitz
+        )
+        for f in regime.f_range(n)
+    ]
+    settings = [s for s in settings if construction.applies(s) is None]
+    distinct = len({regime.x_of(n, s.f) for s in settings})
+    if len(settings) < MIN_POINTS or distinct < MIN_DISTINCT_X:
+        rule = (
+            f"n >= {MIN_N}: {regime.name} ({regime.construction}) has {len(settings)} "
+            f"admissible f here, a 3-parameter fit needs {MIN_POINTS}"
+        )
+        raise ParameterError("n", rule, n)
+    return settings
+
+
 def fit_regime(regime: Regime, n: int, params: SeriesParameters, headline: bool = True) -> RateFit:
+    """The regime's series at ``n`` fitted with ``c0 + c1 x^p``
+    (:func:`boundkit.checks.fitting.fit_power_law`)."""
     xs, ys = measured_series(regime, n, params)
     fit = fit_power_law(xs, ys)
     return RateFit(
@@ -178,7 +225,7 @@ def fit_regime(regime: Regime, n: int, params: SeriesParameters, headline: bool 
 
 
 def fit_all(
-    ns: Iterable[int] = (101, 1001, 3001),
+    ns: Iterable[int] = DEFAULT_NS,
     params: SeriesParameters | None = None,
     progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> list[RateFit]:
@@ -238,6 +285,44 @@ def render(fits: Sequence[RateFit], fmt: str = "markdown") -> str:
     return tabulate(table_rows(fits), headers=HEADERS, tablefmt=table_format) + "\n"
 
 
-def as_records(fits: Sequence[RateFit]) -> list[dict[str, object]]:
-    """JSON-ready records."""
-    return [dict(zip(HEADERS, row, strict=True)) for row in table_rows(fits)]
+#: Version of the ``boundkit.rates`` document (docs/schemas/rates.schema.json).
+JSON_VERSION = 1
+
+
+def _fit_record(r: RateFit) -> dict[str, object]:
+    fit = r.fit
+    return {
+        "regime": r.regime,
+        "construction": r.construction,
+        "x": r.x_label,
+        "n": r.n,
+        "theory_exponent": r.theory,
+        "exponent": number(fit.exponent),
+        "exponent_low": number(fit.exponent_low),
+        "exponent_high": number(fit.exponent_high),
+        "offset": number(fit.offset),
+        "scale": number(fit.scale),
+        "residual_sum_squares": number(fit.residual_sum_squares),
+        "points": fit.points,
+        "headline": r.headline,
+        "status": r.status,
+    }
+
+
+def as_document(fits: Sequence[RateFit], params: SeriesParameters) -> dict[str, object]:
+    """The ``boundkit.rates`` document: the series parameters (CLI names: ``n`` the worker
+    counts, ``dps``), the tolerance of a verdict and one typed record per fit."""
+    return document(
+        "rates",
+        JSON_VERSION,
+        {
+            "n": sorted({r.n for r in fits}),
+            "m": params.m,
+            "T": params.T,
+            "step_size": rational_text(params.step_size),
+            "lipschitz": rational_text(params.lipschitz),
+            "dps": params.dps,
+            "tolerance": TOLERANCE,
+            "fits": [_fit_record(r) for r in fits],
+        },
+    )

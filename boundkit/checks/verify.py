@@ -47,6 +47,7 @@ from boundkit.checks.decide import MAX_BITS, METHODS, Decision, Undecided, ball_
 from boundkit.checks.exact_bounds import exact_bound
 from boundkit.checks.grid import SGD_EXACT_MAX_T, SGD_MAX_STATES, Case
 from boundkit.config import Setting
+from boundkit.json_document import rational_text
 
 #: family-wise failure probability of all statistical (Monte Carlo) records of a run
 FAMILY_FAILURE_PROBABILITY = Fraction(1, 10**6)
@@ -54,7 +55,8 @@ FAMILY_FAILURE_PROBABILITY = Fraction(1, 10**6)
 
 @dataclass(frozen=True)
 class Record:
-    """One check: the JSON record of ``verify --json`` (all numbers as strings).
+    """One check, as text (the typed JSON record of ``verify --json`` and ``simulate --json``
+    is :func:`boundkit.outputs.verify_json.record_json` of it).
 
     ``status`` is ``PASS``, ``FAIL``, ``UNDECIDED`` or ``ERROR``; ``method`` names how the
     verdict was decided (``exact``, ``algebraic``, ``ball``, ``statistical``, joined by
@@ -63,7 +65,9 @@ class Record:
     supremum a construction approaches (when it does not attain its value).
     ``empirical_exact`` is the exact value reached (``p/q``, or ``sympy.srepr`` of an
     algebraic number; empty for Monte Carlo), read back by
-    :func:`boundkit.checks.exact_text.parse_exact`.
+    :func:`boundkit.checks.exact_text.parse_exact`.  ``kappa`` is the robustness
+    coefficient given (empty: the registry's default, kappa_SMEA); ``extras`` holds
+    JSON-ready values (:func:`extras_values`).
     """
 
     check: str
@@ -98,6 +102,7 @@ class Record:
     confidence: str = ""
     supremum: str = ""
     empirical_exact: str = ""
+    kappa: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -123,6 +128,8 @@ def number_text(x: object, dps: int) -> str:
     irrational SymPy numbers through an ``arb`` ball, much faster than ``sp.N``)."""
     if x is None:
         return ""
+    if isinstance(x, tuple | list):  # a point of dimension > 1
+        return "(" + ", ".join(number_text(c, dps) for c in x) + ")"
     if isinstance(x, int | Fraction):
         x = sp.Rational(x.numerator, x.denominator)
     if isinstance(x, sp.Basic):
@@ -136,18 +143,37 @@ def number_text(x: object, dps: int) -> str:
     return mpmath.nstr(x, dps)
 
 
-def extras_text(extras: dict) -> dict[str, str]:
-    """A construction's extras as text: plain values and numbers; symbolic formulas and
-    internal objects (the attack) are left out (they are in the construction's docs and
-    cost more to print than the whole check)."""
+def extras_values(extras: dict) -> dict[str, object]:
+    """A construction's extras as JSON-ready values: text, integers and booleans as they
+    are, exact rationals as ``"p/q"``, irrational numbers as their ``sympy.srepr``,
+    tuples as arrays.  Symbolic formulas and internal objects (the attack) are left out:
+    they are in the construction's docs and cost more to print than the whole check."""
     out = {}
     for key, value in extras.items():
-        if isinstance(value, sp.Basic):
-            if value.is_number:
-                out[key] = str(value) if value.is_Rational else number_text(value, 20)
-        elif not dataclasses.is_dataclass(value):
-            out[key] = str(value)
+        converted = _extra_value(value)
+        if converted is not _OMITTED:
+            out[key] = converted
     return out
+
+
+_OMITTED = object()
+
+
+def _extra_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Fraction):
+        return rational_text(value)
+    if isinstance(value, sp.Basic):
+        if not value.is_number:
+            return _OMITTED  # a formula in the symbols
+        return rational_text(value) if value.is_Rational else sp.srepr(value)
+    if isinstance(value, tuple | list):
+        items = [_extra_value(item) for item in value]
+        return _OMITTED if _OMITTED in items else items
+    if dataclasses.is_dataclass(value):
+        return _OMITTED
+    raise TypeError(f"extras: no JSON form for {type(value).__name__}")
 
 
 def exact_text(x: sp.Expr | None) -> str:
@@ -187,7 +213,7 @@ FAILURES = {
     "derivation or in the code)",
 }
 
-#: SMEA's sharper Byzantine upper bounds (issue 13), by convexity: every Byzantine
+#: SMEA's sharper Byzantine upper bounds, by convexity: every Byzantine
 #: construction is checked against each one that admits its dimension, exactly (no
 #: tolerance: B4 comes within 6e-4 of the sharp bound at (31, 10, 1))
 SHARP_UPPER = {
@@ -321,6 +347,7 @@ def _error_record(case: Case, message: str) -> Record:
         L=str(s.lipschitz),
         beta=str(s.smoothness),
         mu=str(s.strong_convexity),
+        kappa="" if s.kappa is None else str(s.kappa),
         upper="",
         empirical="",
         lower="",
@@ -404,7 +431,7 @@ def _run_case(case: Case, dps: int, failure_probability: Fraction) -> Record:
             gap=number_text(measurement.gap, dps),
             upper_slack=_slack(upper, checked, upper),
             lower_slack=_slack(checked, lower, checked),
-            extras=extras_text(dict(instance.extras)),
+            extras=extras_values(dict(instance.extras)),
             method=method,
             decisions={name: _decision_text(d) for name, d in decisions.items()},
             confidence=""
@@ -412,6 +439,7 @@ def _run_case(case: Case, dps: int, failure_probability: Fraction) -> Record:
             else f"1 - {measurement.interval.failure_probability}",
             supremum=number_text(instance.supremum, dps),
             empirical_exact=exact_text(measurement.empirical_exact),
+            kappa="" if s.kappa is None else str(s.kappa),
         )
 
 

@@ -64,6 +64,36 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(_usage_message(message))
 
+    def format_help(self) -> str:
+        """The help, with every :func:`lazy` text computed first (registries are imported
+        only when a help is shown, so a plain run does not pay for them)."""
+        for owner, attribute in [(self, "description"), (self, "epilog")] + [
+            (action, "help") for action in self._actions
+        ]:
+            text = getattr(owner, attribute)
+            if isinstance(text, Lazy):
+                setattr(owner, attribute, text.make())
+        return super().format_help()
+
+
+class Lazy(str):
+    """A help text computed when a help is shown (from a registry that is costly to import
+    at start-up: the constructions, the rules).  An empty ``str`` until then, so argparse's
+    own checks of a help string pass."""
+
+    make: Callable[[], str]
+
+    def __new__(cls, make: Callable[[], str]) -> Lazy:
+        text = super().__new__(cls, "")
+        text.make = make
+        return text
+
+
+def lazy(make: Callable[[], str]) -> str:
+    """``make()`` as a help, description or epilog text, computed by
+    :meth:`_Parser.format_help`."""
+    return Lazy(make)
+
 
 def _shown(text: str) -> str:
     text = text.encode("unicode_escape").decode("ascii")
@@ -131,14 +161,25 @@ def integer_list(name: str, minimum: int, limit: Limit, most: int) -> Callable[[
     return parse
 
 
+def _exact_default(value: object) -> Fraction | None:
+    return None if value is None else Fraction(value)  # type: ignore[arg-type]
+
+
 def add_setting_arguments(
     parser: argparse.ArgumentParser,
     *,
     required: bool = False,
     limits: dict[str, Limit] | None = None,
 ) -> None:
-    """The shared parameter flags (paper symbols in the help); ``limits`` caps n, m, T."""
+    """The shared parameter flags (paper symbols in the help); ``limits`` caps n, m, T.
+
+    Every default is :class:`boundkit.config.Setting`'s field default
+    (:func:`boundkit.config.setting_defaults`), shown in the help as it is.
+    """
+    from boundkit.config import setting_defaults
+
     caps = limits or {}
+    default = setting_defaults()
 
     def cap(name: str) -> str:
         return f"; {caps[name].help(name)}" if name in caps else ""
@@ -148,47 +189,47 @@ def add_setting_arguments(
         "--n", type=integer("n", 1, caps.get("n")), required=required, help="workers [n]" + cap("n")
     )
     group.add_argument(
-        "--f", type=integer("f", 0, caps.get("n")), required=required, help="misbehaving [f]"
+        "--f",
+        type=integer("f", 0, caps.get("n")),
+        required=required,
+        help="misbehaving workers [f], 0 <= f < n/2",
     )
     group.add_argument(
         "--m",
         type=integer("m", 1, caps.get("m")),
-        default=1,
-        help="samples per worker [m]" + cap("m"),
+        default=default["m"],
+        help=f"samples per honest worker [m] (default {default['m']}{cap('m')})",
     )
     group.add_argument(
-        "--T", type=integer("T", 0, caps.get("T")), default=10, help="iterations [T]" + cap("T")
+        "--T",
+        type=integer("T", 0, caps.get("T")),
+        default=default["T"],
+        help=f"iterations [T] (default {default['T']}{cap('T')})",
     )
-    group.add_argument(
-        "--step-size",
-        type=exact_number("step_size", positive=True),
-        default=Fraction(1, 10),
-        help="step size [gamma] > 0, exact: 0.1 or 1/10 (default 1/10)",
+    exact = (
+        ("step_size", "step size [gamma] > 0, exact: 0.1 or 1/10", True),
+        ("lipschitz", "Lipschitz constant [L] > 0", True),
+        ("smoothness", "smoothness [beta] > 0", True),
+        ("strong_convexity", "strong convexity [mu] >= 0, at most beta", False),
     )
-    group.add_argument(
-        "--lipschitz",
-        type=exact_number("lipschitz", positive=True),
-        default=Fraction(1),
-        help="Lipschitz constant [L] > 0 (default 1)",
-    )
-    group.add_argument(
-        "--smoothness",
-        type=exact_number("smoothness", positive=True),
-        default=Fraction(1),
-        help="smoothness [beta] > 0 (default 1)",
-    )
-    group.add_argument(
-        "--strong-convexity",
-        type=exact_number("strong_convexity", nonnegative=True),
-        default=Fraction(1, 2),
-        help="strong convexity [mu] >= 0 (default 1/2)",
-    )
+    for name, text, positive in exact:
+        value = _exact_default(default[name])
+        group.add_argument(
+            "--" + name.replace("_", "-"),
+            type=exact_number(name, positive=positive, nonnegative=not positive),
+            default=value,
+            help=f"{text} (default {value}{_MU_ZERO if name == 'strong_convexity' else ''})",
+        )
     group.add_argument(
         "--kappa",
         type=exact_number("kappa", nonnegative=True),
-        default=None,
-        help="robustness coefficient [kappa] >= 0 (default kappa_SMEA)",
+        default=_exact_default(default["kappa"]),
+        help="robustness coefficient [kappa] >= 0 (default: each bound's own, SMEA's coefficient)",
     )
+
+
+#: What ``strong_convexity = 0`` (the default) means, in the ``--help``.
+_MU_ZERO = ": merely convex; the strongly convex bounds and construction P2 need mu > 0"
 
 
 def path(name: str) -> Callable[[str], str]:
@@ -228,6 +269,27 @@ def dps_argument(parser: argparse.ArgumentParser, limit: Limit = DPS) -> None:
     )
 
 
+def one_of(names) -> str:
+    """``one of a, b, c``: the rule of a name parameter, from the registry it is checked
+    against (so the ``--help`` and the error cannot drift from the code)."""
+    return "one of " + ", ".join(names)
+
+
+def construction_help() -> str:
+    """The ``--construction`` help: every registered construction (:data:`CONSTRUCTIONS`)."""
+    from constructions import CONSTRUCTIONS
+
+    return one_of(CONSTRUCTIONS)
+
+
+def construction_catalogue() -> str:
+    """``NAME: title`` for every registered construction (an epilog paragraph)."""
+    from constructions import CONSTRUCTIONS
+
+    entries = [f"{name}: {entry.title}" for name, entry in CONSTRUCTIONS.items()]
+    return "Constructions: " + "; ".join(entries) + "."
+
+
 def construction_names(requested: list[str] | None) -> tuple[str, ...] | None:
     """The ``--construction`` names, each checked against the registry (``None``: all)."""
     if not requested:
@@ -236,6 +298,5 @@ def construction_names(requested: list[str] | None) -> tuple[str, ...] | None:
 
     for name in requested:
         if name not in CONSTRUCTIONS:
-            rule = "one of " + ", ".join(CONSTRUCTIONS)
-            raise ParameterError("construction", rule, _shown(name))
+            raise ParameterError("construction", one_of(CONSTRUCTIONS), _shown(name))
     return tuple(requested)

@@ -4,10 +4,10 @@ search, with exact certificates, fitted exponents and a figure."""
 from __future__ import annotations
 
 import argparse
-import json
 
 from boundkit.cli import arguments as cli
 from boundkit.cli import limits, output
+from boundkit.json_document import dumps
 
 
 def register_attack_search(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +81,13 @@ def register_attack_search(sub: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="table and fits (default: stdout)",
     )
+    p.add_argument(
+        "--replot",
+        type=cli.path("replot"),
+        default=None,
+        metavar="CSV",
+        help="redraw --out from a CSV written by --csv, without searching (writes only --out)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=run_attack_search)
 
@@ -108,7 +115,36 @@ def _attack_search_command(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
+def _replot(args: argparse.Namespace) -> int:
+    """``--replot CSV``: the figure from the sweep's CSV (read strictly), no search."""
+    from pathlib import Path
+
+    from boundkit.errors import ParameterError
+    from boundkit.outputs.attack_search_plot import plot_points, points_from_csv
+
+    given = [f"--{k}" for k in ("csv", "json", "markdown") if getattr(args, k)]
+    if given:
+        raise ParameterError("replot", "only --out beside it (nothing is searched)", given)
+    output.check_output("out", args.out, suffix=".png")
+    path = Path(args.replot)
+    if not path.is_file():
+        raise ParameterError("replot", "an existing file", args.replot)
+    if path.stat().st_size > limits.CERTIFICATE_BYTES:
+        raise ParameterError("replot", f"at most {limits.CERTIFICATE_BYTES:,} bytes", args.replot)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParameterError("replot", "a readable UTF-8 file", str(error)) from None
+    points = points_from_csv(text)
+    files = output.Outputs()
+    files.render("out", args.out, lambda out: plot_points(points, out))
+    files.commit()
+    return cli.EXIT_OK
+
+
 def run_attack_search(args: argparse.Namespace) -> int:
+    if args.replot:
+        return _replot(args)
     from boundkit.labs.attacks.fits import fit_exponents
     from boundkit.labs.attacks.model import SearchSettings
     from boundkit.labs.attacks.sweep import plan, row
@@ -129,6 +165,13 @@ def run_attack_search(args: argparse.Namespace) -> int:
     if args.csv:
         files.text("csv", args.csv, to_csv(rows))
     if args.json:
-        files.text("json", args.json, json.dumps(certificates_json(rows), indent=1) + "\n")
+        parameters = {
+            "d": list(args.d or (1, 2)),
+            "ns": list(args.ns),
+            "seed": args.seed,
+            "restarts": args.restarts,
+            "evaluations": args.evaluations,
+        }
+        files.text("json", args.json, dumps(certificates_json(rows, parameters)))
     files.commit()
     return cli.EXIT_OK

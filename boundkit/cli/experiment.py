@@ -1,6 +1,6 @@
 """``python -m boundkit experiment``: robust distributed logistic regression on
 scikit-learn's bundled datasets, Byzantine attacks against data poisoning, measured
-against the bounds (issue 16; :mod:`boundkit.labs.experiment`)."""
+against the bounds (:mod:`boundkit.labs.experiment`)."""
 
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ def register_experiment(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--dataset",
-        default="breast-cancer",
-        help="breast-cancer | digits | wine | synthetic (default breast-cancer)",
+        default=None,
+        help=cli.lazy(lambda: _choices("DATASETS", "dataset")),
     )
-    p.add_argument("--rule", default="smea", help="smea | cwtm | median | krum | mda | gm")
+    p.add_argument("--rule", default=None, help=cli.lazy(lambda: _choices("RULE_NAMES", "rule")))
     p.add_argument("--n", type=cli.integer("n", 3), default=None, help="workers [n] (default 10)")
     p.add_argument(
         "--f",
@@ -66,7 +66,9 @@ def register_experiment(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="neighbouring datasets per seed [K] (default 5)",
     )
-    p.add_argument("--algorithm", default="gd", help="gd | sgd (default gd)")
+    p.add_argument(
+        "--algorithm", default=None, help=cli.lazy(lambda: _choices("ALGORITHMS", "algorithm"))
+    )
     p.add_argument(
         "--radius",
         type=cli.exact_number("radius"),
@@ -89,7 +91,12 @@ def register_experiment(sub: argparse._SubParsersAction) -> None:
         "--threat",
         action="append",
         default=None,
-        help="restrict to these threats (repeatable; default all)",
+        help=cli.lazy(
+            lambda: (
+                "restrict to these threats (repeatable; default all): "
+                + cli.one_of(_registry("THREATS"))
+            )
+        ),
     )
     p.add_argument("--quick", action="store_true", help="a small run (about 10-30 s)")
     p.add_argument(
@@ -105,6 +112,21 @@ def register_experiment(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=cli.path("out"), default=None, metavar="PNG", help="the figure")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=run_experiment_command)
+
+
+def _registry(name: str) -> tuple[str, ...]:
+    """A name list the experiment validates against (:mod:`boundkit.labs.experiment.config`)."""
+    from boundkit.labs.experiment import config
+
+    return tuple(getattr(config, name))
+
+
+def _choices(registry: str, field: str) -> str:
+    """``one of ... (default ...)``: the registry and :class:`ExperimentConfig`'s default."""
+    from boundkit.labs.experiment.config import ExperimentConfig
+
+    default = getattr(ExperimentConfig(), field)
+    return f"{cli.one_of(_registry(registry))} (default {default})"
 
 
 def config_from(args: argparse.Namespace):  # -> ExperimentConfig
@@ -141,8 +163,13 @@ def config_from(args: argparse.Namespace):  # -> ExperimentConfig
     return config
 
 
-def _command(args: argparse.Namespace) -> str:
-    parts = ["python -m boundkit experiment", f"--dataset {args.dataset}", f"--rule {args.rule}"]
+def _command(args: argparse.Namespace, config) -> str:
+    """The command line that reproduces the run (written at the top of the report)."""
+    parts = [
+        "python -m boundkit experiment",
+        f"--dataset {config.dataset}",
+        f"--rule {config.rule}",
+    ]
     for flag, value in (
         ("--n", args.n),
         ("--T", args.T),
@@ -161,7 +188,7 @@ def _command(args: argparse.Namespace) -> str:
         parts.append(f"--split {args.split}")
     if args.seed:
         parts.append(f"--seed {args.seed}")
-    if args.algorithm != "gd":
+    if args.algorithm is not None:
         parts.append(f"--algorithm {args.algorithm}")
     parts += [f"--threat {t}" for t in args.threat or ()]
     if args.quick:
@@ -190,7 +217,7 @@ def run_experiment_command(args: argparse.Namespace) -> int:
     _check_paths(args)
     wrap = output.progress(not args.no_progress, f"experiment {config.dataset}")
     result = run_experiment(config, wrap)
-    command = _command(args)
+    command = _command(args, config)
     files = output.Outputs()
     if args.out:
         files.render("out", args.out, lambda path: plot(result, path))

@@ -11,14 +11,29 @@ from boundkit.cli import arguments as cli
 from boundkit.cli import limits, output
 from boundkit.errors import ParameterError
 
+#: The three modes, shown in the usage line (argparse cannot express "required in one mode").
+_USAGE = (
+    "%(prog)s --rule RULE --n N --f F [--d D] [--restarts R] [--seed S] [--dps DPS] "
+    "[--json PATH]\n"
+    "       %(prog)s --replay PATH [--dps DPS]\n"
+    "       %(prog)s --table [--output PATH] [--workers K] [--seed S] [--dps DPS] "
+    "[--no-progress]"
+)
 
-def register_kappa(sub: argparse._SubParsersAction) -> None:
+
+def _rule_help() -> str:
     from boundkit.labs.kappa.rules import RULES
 
+    return "the rule, required for a search: " + cli.one_of(RULES)
+
+
+def register_kappa(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "kappa",
+        usage=_USAGE,
         help="search for the largest robustness ratio of a rule (Def. 2.2), with certificate",
-        description="Search inputs and honest sets S for the largest ratio "
+        description="Three modes: a search (--rule, --n and --f required), --replay PATH or "
+        "--table. Search inputs and honest sets S for the largest ratio "
         "||F(x) - mean_S||^2 / lambda_max(Sigma_S) of an aggregation rule (structured "
         "families, then random restarts with scipy), evaluate it exactly and compare it with "
         "the claimed coefficient and the universal lower bound f/(n-2f). --replay re-evaluates "
@@ -37,15 +52,22 @@ def register_kappa(sub: argparse._SubParsersAction) -> None:
         f"{limits.CERTIFICATE_BYTES:,} bytes, n <= {limits.KAPPA_N.maximum}, "
         f"d <= {limits.KAPPA_D.maximum}, numbers as JSON integers or 'p/q' strings.",
     )
-    p.add_argument("--rule", default=None, help="one of " + ", ".join(RULES))
+    p.add_argument(
+        "--rule",
+        default=None,
+        help=cli.lazy(_rule_help),
+    )
     p.add_argument(
         "--n",
         type=cli.integer("n", 1, limits.KAPPA_N),
         default=None,
-        help=f"workers [n] ({limits.KAPPA_N.help('n')})",
+        help=f"workers [n], required for a search ({limits.KAPPA_N.help('n')})",
     )
     p.add_argument(
-        "--f", type=cli.integer("f", 0, limits.KAPPA_N), default=None, help="misbehaving [f]"
+        "--f",
+        type=cli.integer("f", 0, limits.KAPPA_N),
+        default=None,
+        help="misbehaving workers [f], 0 <= f < n/2, required for a search",
     )
     p.add_argument(
         "--d",
@@ -201,8 +223,10 @@ def _check_mode(args: argparse.Namespace) -> str:
         return "table"
     if args.replay:
         return "replay"
-    if args.rule is None or args.n is None or args.f is None:
-        raise ParameterError("rule, n, f", "all given (or --replay PATH, or --table)")
+    missing = [name for name in ("rule", "n", "f") if getattr(args, name) is None]
+    if missing:
+        rule = "given for a search (--rule, --n and --f; or --replay PATH, or --table)"
+        raise ParameterError(", ".join(missing), rule)
     return "search"
 
 
@@ -223,7 +247,8 @@ def run_kappa(args: argparse.Namespace) -> int:
     check_parameters(args.n, args.f, args.d)
     reason = spec.undefined_reason(args.n, args.f)
     if reason is not None:
-        raise ParameterError("n, f", f"{spec.name} {reason}", f"n={args.n}, f={args.f}")
+        rule = f"{reason.removeprefix('needs ')} for {spec.name}"
+        raise ParameterError("n, f", rule, f"n={args.n}, f={args.f}")
     limits.check_kappa_size(spec.name, args.n, args.d)
     if args.json:
         output.check_output("json", args.json)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from boundkit.checks.rates import MIN_N
 from boundkit.errors import ParameterError
 
 
@@ -126,7 +127,7 @@ TABLE_SIZE = Limit(10**18, "closed forms: 9 s at n = 10^20, T = 10^12, dps 1000"
 FIGURE_N = Limit(401, "one exact run per f = 1..n/2, progress bar per f: 483 s at n = 401")
 FIGURE_T = Limit(1_000, "18 s at T = 1000 (n = 41)")
 FIGURE_DPS = Limit(200, "27 s at dps 50, 42 s at dps 200, over 300 s at dps 1000")
-RATES_MIN_N = 45
+RATES_MIN_N = MIN_N  # every regime has 4 admissible f from there (boundkit.checks.rates)
 RATES_N = Limit(3_001, "the default's largest n; B3's admissibility check alone: 110 s there")
 RATES_COUNT = 5
 RATES_DPS = Limit(1_000, "mpmath fits at the working precision")

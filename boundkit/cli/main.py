@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("boundkit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``... | head``): stop quietly, as SIGPIPE
+        _silence_stdout()
+        return 141
     except Exception as error:  # noqa: BLE001 - one line for users, traceback on request
         if os.environ.get("BOUNDKIT_DEBUG"):
             raise
@@ -88,6 +91,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at ``/dev/null`` so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (captured output): nothing to flush
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _without_end_marker(argv: Sequence[str]) -> list[str]:

@@ -8,7 +8,7 @@ import argparse
 from boundkit.cli import arguments as cli
 from boundkit.cli import limits, output
 from boundkit.cli.figure import check_figure_paths, make_figure
-from boundkit.cli.rates import compute_rates
+from boundkit.cli.rates import compute_rates, status_legend
 from boundkit.cli.tightness import write_tightness
 from boundkit.cli.verify import verify_to
 
@@ -66,8 +66,13 @@ def run_report(args: argparse.Namespace) -> int:
     files = output.Outputs()
     files.text("directory", str(out / "rates.md"), rate_table.render("markdown"))
     files.text("directory", str(out / "rates.tex"), rate_table.render("latex"))
-    fits = compute_rates((101, 1001, 3001), 50, progress)
-    fits_text = "# Fitted exponents\n\n" + rates.render(fits, "markdown")
+    fits = compute_rates(rates.DEFAULT_NS, 50, progress)
+    fits_text = (
+        "# Fitted exponents\n\n"
+        "Regenerate: `python -m boundkit report` (the same series: `python -m boundkit rates`).\n\n"
+        + rates.render(fits, "markdown")
+        + status_legend("markdown")
+    )
     files.text("directory", str(out / "fits.md"), fits_text)
     make_figure(
         FigureParameters(),

@@ -1,16 +1,16 @@
 """``python -m boundkit tightness``: best certified lower bound over best certified upper bound,
-per step, on a grid of ``(n, f, m)`` (issue 13, part 4)."""
+per step, on a grid of ``(n, f, m)`` (docs/theory.md, section 7)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 from boundkit.cli import arguments as cli
 from boundkit.cli import limits, output
 from boundkit.errors import ParameterError
+from boundkit.json_document import dumps
 
 TIGHTNESS_N = limits.Limit(1_001, "exact bounds per cell: about 10 s per n = 101 on one core")
 TIGHTNESS_M = limits.Limit(1_000, "m only enters the closed forms")
@@ -153,9 +153,19 @@ def write_tightness(args: argparse.Namespace, files: output.Outputs) -> bool:
     text = report.to_markdown(cells, command(args), seconds, sources)
     files.text("markdown", args.markdown or output.STDOUT, text)
     if args.json:
-        files.text("json", args.json, json.dumps(report.to_json(cells), indent=1) + "\n")
+        parameters = {
+            "d": list(dimensions),
+            "ns": list(args.ns),
+            "ms": list(args.ms),
+            "tailored": bool(args.tailored),
+            "certificates": args.certificates,
+            "certificates_replayed": len(certificates),
+        }
+        files.text("json", args.json, dumps(report.to_json(cells, parameters)))
     if args.out:
-        files.render("out", args.out, lambda path: report.plot(cells, path))
+        from boundkit.outputs import tightness_plot
+
+        files.render("out", args.out, lambda path: tightness_plot.plot(cells, path))
     return all(c.above_upper is False for c in cells)
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import socket
 from typing import TYPE_CHECKING
@@ -69,7 +68,7 @@ def register_verify(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=None,
         metavar="NAME",
-        help="only this construction (repeatable)",
+        help=cli.lazy(lambda: "only this construction (repeatable): " + cli.construction_help()),
     )
     p.add_argument("--no-proofs", action="store_true", help="skip the symbolic proof checks")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -133,7 +132,8 @@ def verify_to(args: argparse.Namespace, files: output.Outputs) -> int:
     print(f"grid: {grid.describe()}")
     print(decision_policy(args.dps))
     with process_pool(args.workers if args.scheduler is None else 1) as pool:
-        proof_lines, sweep, records = _verify_phases(args, grid, names, pool)
+        proofs, sweep, records = _verify_phases(args, grid, names, pool)
+    proof_lines = [] if proofs is None else [_proof_line(r) for r in proofs]
     failed = sum(line.startswith("FAIL") for line in proof_lines)
     failed += len(sweep.problems)
     claim = central_claim(records, dps=args.dps)
@@ -145,7 +145,7 @@ def verify_to(args: argparse.Namespace, files: output.Outputs) -> int:
     print(summary.statistical_line(records, FAMILY_FAILURE_PROBABILITY))
     failed += sum(r.status != "PASS" for r in records)
     if args.json:
-        files.text("json", args.json, json.dumps([r.as_dict() for r in records], indent=1) + "\n")
+        files.text("json", args.json, _verify_json(args, grid, proofs, sweep, records))
     if args.markdown:
         text = report.verification_markdown(grid, args.dps, rows, records, sweep, proof_lines)
         files.text("markdown", args.markdown, text)
@@ -158,16 +158,19 @@ def _verify_phases(
     grid: Grid,
     names: tuple[str, ...] | None,
     pool: Executor | None,
-) -> tuple[list[str], SweepResult, list[Record]]:
-    """Proof checks, bound sweep and construction cases, all on one ``pool`` (so worker
-    caches carry over from one phase to the next); prints as it goes."""
+) -> tuple[list[CheckResult] | None, SweepResult, list[Record]]:
+    """Proof checks (``None`` with ``--no-proofs``), bound sweep and construction cases, all
+    on one ``pool`` (so worker caches carry over from one phase to the next); prints as it
+    goes."""
     from boundkit.checks.bound_sweep import bound_sweep
     from boundkit.checks.grid import plan
     from boundkit.checks.verify import run_cases
 
     proofs = None if args.no_proofs else _start_proofs(pool)  # runs beside the sweep
     sweep = bound_sweep(grid, workers=args.workers, scheduler=args.scheduler, pool=pool)
-    proof_lines = [] if proofs is None else _report_proofs(proofs())
+    proof_results = None if proofs is None else proofs()
+    if proof_results is not None:
+        _report_proofs(proof_results)
     print(
         f"bound sweep: {sweep.evaluated} evaluations finite and positive, "
         f"{len(sweep.problems)} problems, {sweep.skipped} outside hypotheses"
@@ -182,7 +185,7 @@ def _verify_phases(
         pool=pool,
         progress=output.progress(not args.no_progress, "verify"),
     )
-    return proof_lines, sweep, records
+    return proof_results, sweep, records
 
 
 def _start_proofs(pool: Executor | None) -> Callable[[], list[CheckResult]]:
@@ -197,12 +200,42 @@ def _start_proofs(pool: Executor | None) -> Callable[[], list[CheckResult]]:
     return lambda: [future.result() for future in futures]
 
 
-def _report_proofs(results: list[CheckResult]) -> list[str]:
-    """Print the proof checks' summary; their lines (a failed one starts with ``FAIL``)."""
-    lines = [f"{'PASS' if r.passed else 'FAIL'}  {r.name}: {r.compared}" for r in results]
+def _proof_line(result: CheckResult) -> str:
+    """One proof check as a line of the report (a failed one starts with ``FAIL``)."""
+    return f"{'PASS' if result.passed else 'FAIL'}  {result.name}: {result.compared}"
+
+
+def _report_proofs(results: list[CheckResult]) -> None:
+    """Print the proof checks' summary and every failure."""
     failures = sum(not r.passed for r in results)
     print(f"proof checks: {len(results) - failures}/{len(results)} passed")
     for r in results:
         if not r.passed:
             print(f"  FAIL {r.name}: {r.compared} {r.detail}")
-    return lines
+
+
+def _verify_json(
+    args: argparse.Namespace,
+    grid: Grid,
+    proofs: list[CheckResult] | None,
+    sweep: SweepResult,
+    records: list[Record],
+) -> str:
+    """The ``boundkit.verify`` document (docs/schemas/verify.schema.json); the same bytes
+    whatever ``--workers`` or ``--scheduler`` (they are not recorded)."""
+    from boundkit.checks.verify import FAMILY_FAILURE_PROBABILITY
+    from boundkit.json_document import dumps, rational_text
+    from boundkit.outputs.verify_json import verify_document
+
+    names = cli.construction_names(args.construction)
+    parameters = {
+        "quick": bool(args.quick),
+        "dps": args.dps,
+        "construction": None if names is None else list(names),
+        "no_proofs": bool(args.no_proofs),
+        "grid": grid.describe(),
+        "family_failure_probability": rational_text(FAMILY_FAILURE_PROBABILITY),
+    }
+    return dumps(
+        verify_document(parameters=parameters, proofs=proofs, sweep=sweep, records=records)
+    )

@@ -1,4 +1,4 @@
-"""Numbers and vectors for the losses and the simulator (THEORY.md section 1).
+"""Numbers and vectors for the losses and the simulator (docs/theory.md, section 1).
 
 Parameters ``theta`` are scalars in dimension 1 and tuples of numbers in dimension ``d``
 (:data:`Vector`).  This module holds the finite-number checks, the conversions between

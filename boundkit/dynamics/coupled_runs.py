@@ -1,4 +1,4 @@
-"""Robust distributed GD and SGD on a pair of neighbouring datasets (THEORY.md section 1).
+"""Robust distributed GD and SGD on a pair of neighbouring datasets (docs/theory.md, section 1).
 
 One step of the algorithm is ``theta_{t+1} = Proj(theta_t - gamma * F(g_1, ..., g_n))``:
 

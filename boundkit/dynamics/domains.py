@@ -2,7 +2,7 @@
 
 A :class:`Box` is also the Euclidean projection onto itself, which is how a
 :class:`boundkit.dynamics.problem.Problem` uses it as its ``projection``
-(THEORY.md section 1).
+(docs/theory.md, section 1).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Box:
 
     Calling a box projects onto it: the Euclidean projection onto a box clamps each
     coordinate.  Projections onto closed convex sets are non-expansive,
-    ``||P(x) - P(y)|| <= ||x - y||`` (THEORY.md section 1), so every upper bound holds for
+    ``||P(x) - P(y)|| <= ||x - y||`` (docs/theory.md, section 1), so every upper bound holds for
     the projected algorithms too.  The bounds must be comparable with the points (the
     simulator converts them with :meth:`converted`).
     """

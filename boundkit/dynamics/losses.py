@@ -1,4 +1,4 @@
-"""Loss families, their constants, and the sets they are stated on (THEORY.md section 1).
+"""Loss families, their constants, and the sets they are stated on (docs/theory.md, section 1).
 
 A :class:`Loss` gives ``value(theta, z)`` and ``gradient(theta, z)`` together with the
 constants the bounds are stated in: ``lipschitz`` (``L``: ``||grad l(theta; z)|| <= L``),
@@ -44,7 +44,7 @@ from boundkit.errors import ParameterError
 
 
 class Loss(ABC):
-    """A loss ``l(theta; z)`` with its constants (THEORY.md section 1).
+    """A loss ``l(theta; z)`` with its constants (docs/theory.md, section 1).
 
     Subclasses provide ``value`` and ``gradient`` and the attributes below (fields or
     properties): ``lipschitz`` (``L``: ``||grad l(theta; z)|| <= L``), ``smoothness``
@@ -93,7 +93,7 @@ class Loss(ABC):
 
 @dataclass(frozen=True)
 class LinearLoss(Loss):
-    """``l(theta; z) = <z, theta>`` with ``||z|| <= bound`` (THEORY.md (P1), (B1), Lemma 4.1).
+    """``l(theta; z) = <z, theta>`` with ``||z|| <= bound`` ((P1), (B1), Lemma 4.1).
 
     Convex, ``L = bound``, smooth for every ``beta`` (reported ``beta = 0``), ``mu = 0``;
     ``theta`` ranges over all of ``R^d``.  In dimension 1 samples are scalars with
@@ -142,7 +142,7 @@ class LinearLoss(Loss):
 
 @dataclass(frozen=True)
 class QuadraticLoss(Loss):
-    """``l(theta; z) = (mu/2) ||theta - z||^2`` on the box ``[-R, R]^d`` (THEORY.md (P2)).
+    """``l(theta; z) = (mu/2) ||theta - z||^2`` on the box ``[-R, R]^d`` ((P2), App. D.3).
 
     ``mu = beta = strong_convexity``; ``theta`` and ``z`` range over ``[-R, R]^d``
     (``R = radius``), so ``||grad|| = mu ||theta - z|| <= 2 mu R sqrt(d)``: ``L = 2 mu R``
@@ -225,7 +225,7 @@ class LinearQuadraticSamples:
 
 @dataclass(frozen=True)
 class LinearQuadraticLoss(Loss):
-    """``l(theta; (a, b)) = a theta + (b/2) theta^2`` on ``[0, domain_upper]`` (THEORY.md (P3)).
+    """``l(theta; (a, b)) = a theta + (b/2) theta^2`` on ``[0, domain_upper]`` ((P3), App. D.4).
 
     Samples ``z = (a, b)`` with ``|a| <= bound`` and ``0 <= b <= curvature_max``
     (:class:`LinearQuadraticSamples`).  Convex (``b >= 0``), ``beta = curvature_max``,

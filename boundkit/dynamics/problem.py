@@ -6,7 +6,7 @@ step costs the same for ``n = 11`` and ``n = 100,001`` -- the loss, the misbehav
 workers, the start point, the projection and the rule; it validates itself on
 construction.  A :class:`ByzantineStrategy` sees the current :class:`View` (the
 parameter and every honest message); :class:`PairResult` and :class:`SingleResult` are
-what :mod:`boundkit.dynamics.coupled_runs` returns (THEORY.md section 1).
+what :mod:`boundkit.dynamics.coupled_runs` returns (docs/theory.md, section 1).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class WorkerGroup:
 
 @dataclass(frozen=True)
 class View:
-    """What a Byzantine strategy sees at one step of one run (THEORY.md section 1).
+    """What a Byzantine strategy sees at one step of one run (docs/theory.md, section 1).
 
     ``step`` is ``t``, ``parameter`` is ``theta_t``, ``honest_messages`` the honest
     vectors with their multiplicities, in honest-group order (GD: one entry per group;
@@ -74,8 +74,8 @@ class ByzantineStrategy(Protocol):
     """A Byzantine attack: ``f`` vectors from the view, as ``(vector, multiplicity)`` pairs.
 
     The multiplicities are positive integers summing to ``f``.  The strategy must be a
-    function of what it observes (so with ``S = S'`` both runs act the same; THEORY.md
-    section 3): the simulator may call it in any order across runs and, in
+    function of what it observes (so with ``S = S'`` both runs act the same; docs/theory.md,
+    "The two-sided push (B4)"): the simulator may call it in any order across runs and, in
     :func:`expected_gap_exact`, once per reachable state.
     """
 
@@ -87,7 +87,7 @@ class Projection(Protocol):
     """Euclidean projection onto a closed convex set: ``theta -> Proj(theta)``.
 
     Such projections are non-expansive, ``||Proj(x) - Proj(y)|| <= ||x - y||``, so every
-    upper bound holds for the projected algorithms (THEORY.md section 1).  ``converted``
+    upper bound holds for the projected algorithms (docs/theory.md, section 1).  ``converted``
     returns the same projection with its constants in another number type.
     """
 

@@ -1,4 +1,4 @@
-"""The exact expectation ``E||theta_T - theta'_T||`` of coupled D-SGD (THEORY.md (P3)).
+"""The exact expectation ``E||theta_T - theta'_T||`` of coupled D-SGD ((P3), App. D.4).
 
 Every step branches over the joint law of the draws (per worker group, the multinomial law
 of how many workers drew each distinct joint sample, enumerated as compositions) and
@@ -72,7 +72,7 @@ def expected_gap_exact(
     dps: int = 50,
     max_states: int = 100_000,
 ) -> Any:
-    """``E||theta_T - theta'_T||`` of coupled D-SGD, exactly (THEORY.md (P3)).
+    """``E||theta_T - theta'_T||`` of coupled D-SGD, exactly ((P3), App. D.4).
 
     Dynamic programming over the joint law of ``(theta_t, theta'_t)``: every state
     branches over the draws of the workers whose datasets are not constant (per group,

@@ -1,6 +1,6 @@
 """Uniform stability of one pair of outputs, and the Lemma 4.1 generalization error.
 
-Def. 2.4 (THEORY.md section 1): an algorithm ``A`` is ``eps``-uniformly stable when
+Def. 2.4 (docs/theory.md, section 1): an algorithm ``A`` is ``eps``-uniformly stable when
 ``sup_z E|l(A(S); z) - l(A(S'); z)| <= eps`` for all neighbouring ``S, S'``.  For one pair
 of outputs ``theta = A(S)``, ``theta' = A(S')`` the inner quantity is
 
@@ -12,7 +12,7 @@ domain.  Since ``l(.; z)`` is ``L``-Lipschitz it never exceeds
 :func:`lipschitz_stability_bound` ``= L ||theta - theta'||`` (the ``eps <= L delta`` link).
 
 :func:`generalization_error_lemma41` evaluates the expected generalization error of the
-Lemma 4.1 setting from its definition (THEORY.md section 4).
+Lemma 4.1 setting from its definition (docs/theory.md, section 4).
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def generalization_error_lemma41(
     ``<z, theta>`` on ``R^d``, the pivot draws ``-L`` or ``+L`` times the last basis
     vector, and ``theta_k`` and the Dirac values are ``d``-tuples (default the origin).
 
-    Setting (THEORY.md section 4): ``m = 1``, linear loss ``l(theta; z) = z theta``,
+    Setting (docs/theory.md, section 4): ``m = 1``, linear loss ``l(theta; z) = z theta``,
     ``h = honest_count`` honest workers; worker ``i >= 2`` has the Dirac distribution at
     ``dirac_values[i-2]`` (default 0), the pivot worker draws ``z1 = -L`` or ``z2 = +L``
     with probability 1/2.  The two possible datasets are ``S1`` (pivot holds ``z1``) and

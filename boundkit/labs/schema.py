@@ -157,6 +157,18 @@ def parse_rational(text: str, name: str, max_digits: int = MAX_DIGITS) -> Fracti
     raise ParameterError(name, rule, shown(text))
 
 
+def approximate(value: Any, name: str) -> float:
+    """A display value: a JSON number (integer or decimal, finite); never an exact input."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, _JsonFloat)):
+        raise ParameterError(name, "a JSON number", json_shown(value))
+    text = value.text if isinstance(value, _JsonFloat) else repr(value)
+    decimal = _DECIMAL.fullmatch(text)
+    exponent = None if decimal is None else decimal.group(1)
+    if decimal is None or len(text) > 40 or (exponent is not None and len(exponent) > 4):
+        raise ParameterError(name, "a JSON number of at most 40 characters", shown(text))
+    return float(text)
+
+
 def text(value: Any, name: str, max_length: int, pattern: str | None = None) -> str:
     """A JSON string of at most ``max_length`` characters (matching ``pattern`` if given)."""
     if not isinstance(value, str):

@@ -1,4 +1,5 @@
-"""The tightness map (issue 13, part 4): best certified lower bound over best certified upper.
+"""The tightness map (docs/theory.md, section 7): best certified lower bound over best
+certified upper.
 
 For each ``(n, f, m)`` of a grid and each threat (Byzantine failures in dimension ``d``;
 data poisoning), per step of convex GD in units of ``gamma L^2``:
@@ -39,11 +40,12 @@ from boundkit.bounds.symbols import BY_NAME, L, T, gamma
 from boundkit.checks.decide import compare
 from boundkit.checks.exact_bounds import exact_bound
 from boundkit.errors import ParameterError
+from boundkit.json_document import check_envelope
 from boundkit.labs import schema
 from boundkit.labs.attacks.certificate import Certificate, evaluate_exact
 from constructions.tailored_byzantine import tailored_attack
 
-#: the goal of issue 13: a ratio of at least 9/10 in every cell
+#: the tightness goal: a ratio of at least 9/10 in every cell
 GOAL = Fraction(9, 10)
 #: parameters fixing the scale: per step in units of gamma L^2 (beta = 1: gamma <= 2/beta)
 UNIT_POINT = {"T": 1, "step_size": 1, "lipschitz": 1, "smoothness": 1, "strong_convexity": 0}
@@ -154,11 +156,21 @@ def certificate_bounds(certificates: Iterable[Certificate]) -> dict[tuple[int, i
     return best
 
 
+#: Keys of a ``boundkit.attack-search`` document besides its certificates.
+_DOCUMENT_KEYS = ("boundkit_version", "d", "ns", "seed", "restarts", "evaluations")
+
+
 def read_certificates(text: str, name: str = "certificates") -> list[Certificate]:
-    """An attack-search JSON file (a list of certificates, as ``attack-search --json``
-    writes), parsed by the strict schema (:mod:`boundkit.labs.schema`,
-    :meth:`Certificate.from_json`): never evaluated."""
-    records = schema.array(schema.load(text, name), name, 0, MAX_CERTIFICATES)
+    """An attack-search JSON file, parsed by the strict schema (:mod:`boundkit.labs.schema`,
+    :meth:`Certificate.from_json`): never evaluated.  The ``boundkit.attack-search``
+    document ``attack-search --json`` writes (version 1), or the bare list of certificates
+    written before documents had a ``format`` key."""
+    value = schema.load(text, name)
+    if isinstance(value, dict):
+        fields = schema.record(value, name, ("format", "version", "certificates"), _DOCUMENT_KEYS)
+        check_envelope(fields, "attack-search", (1,), name)
+        value = fields["certificates"]
+    records = schema.array(value, name, 0, MAX_CERTIFICATES)
     return [Certificate.from_json(record) for record in records]
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import mpmath
 
+from boundkit.json_document import document, number, rational_text
 from boundkit.labs.attacks.fits import ExponentFit
 from boundkit.labs.attacks.model import SearchSettings
 from boundkit.labs.attacks.sweep import Row
@@ -59,19 +60,32 @@ def to_csv(rows: Sequence[Row]) -> str:
     return buffer.getvalue()
 
 
-def certificates_json(rows: Sequence[Row]) -> list[dict[str, Any]]:
-    """One record per row: the certificate and its exact outputs (replay with
-    :meth:`Certificate.from_json` and :func:`evaluate_exact`)."""
-    out = []
-    for r in rows:
-        ev = r.result.evaluation
-        record = r.result.certificate.to_json()
-        record["output_run_1"] = [str(x) for x in ev.output_1]
-        record["output_run_2"] = [str(x) for x in ev.output_2]
-        record["divergence_squared"] = str(ev.divergence_squared)
-        record["divergence"] = _num(ev.divergence(), 20)
-        out.append(record)
-    return out
+#: Version of the ``boundkit.attack-search`` document (docs/schemas/attack-search.schema.json).
+JSON_VERSION = 1
+
+
+def certificate_record(r: Row) -> dict[str, Any]:
+    """One row's certificate with its exact outputs (replay with
+    :meth:`Certificate.from_json` and :func:`evaluate_exact`): every coordinate an exact
+    ``"p/q"`` string, ``divergence`` a JSON number (display only)."""
+    ev = r.result.evaluation
+    record = r.result.certificate.to_json()
+    record["output_run_1"] = [rational_text(x) for x in ev.output_1]
+    record["output_run_2"] = [rational_text(x) for x in ev.output_2]
+    record["divergence_squared"] = rational_text(ev.divergence_squared)
+    record["divergence"] = number(ev.divergence(20))
+    return record
+
+
+def certificates_json(rows: Sequence[Row], parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``boundkit.attack-search`` document: the search's parameters (CLI names ``d``,
+    ``ns``, ``seed``, ``restarts``, ``evaluations``) and one certificate per row; read back
+    by :func:`boundkit.labs.tightness.read_certificates` (``tightness --certificates``)."""
+    return document(
+        "attack-search",
+        JSON_VERSION,
+        {**parameters, "certificates": [certificate_record(r) for r in rows]},
+    )
 
 
 def _fit_line(e: ExponentFit) -> str:
@@ -107,7 +121,7 @@ def to_markdown(
         "| d | regime | x | points | exponent p | 95% CI | fit |\n|---|---|---|---|---|---|---|\n"
     )
     return (
-        "# Worst-case attack search against SMEA (issue 7, part 3)\n\n"
+        "# Worst-case attack search against SMEA\n\n"
         f"Regenerate: `{command}` (search settings: {settings}).\n\n"
         "Per-step divergence `||SMEA(H u B) - SMEA(H' u B')||` in units of `L` (= the "
         "uniform stability in units of `gamma L^2 T` under the linear loss), `m = 1`, "

@@ -1,7 +1,8 @@
 """The real-data experiment's figure (``reports/experiment_<dataset>.png``): loss stability,
 parameter distance and generalization gap against ``f``, the best Byzantine attack and
-the best poisoning with 95% intervals, every other threat faint, the registered bounds on
-the same log axes, and the ``f = n/3`` line (matplotlib, Agg backend, imported lazily)."""
+the best poisoning with 95% intervals, every threat as a faint line, the registered bounds
+on the same log axes, and the ``f = n/3`` line; one legend below the panels
+(matplotlib, imported lazily)."""
 
 from __future__ import annotations
 
@@ -11,57 +12,108 @@ from boundkit.labs.experiment.findings import duels, reference_stat
 from boundkit.labs.experiment.sweep import ExperimentResult
 from boundkit.labs.experiment.training import threat_kind
 
+#: (quantity, panel title, y-axis label, bounds divided by L?)
 _PANELS = (
-    ("loss_change_mean", "loss stability  max_z |l(θ;z) - l(θ';z)|", 1),
-    ("distance_mean", "parameter distance  ||θ_T - θ'_T||", "L"),
-    ("generalization_gap", "|generalization gap|  (hollow: negative)", 1),
+    (
+        "loss_change_mean",
+        "loss stability",
+        "max_z |ℓ(θ_T; z) − ℓ(θ′_T; z)|, mean over neighbours\n(loss units, log scale)",
+        False,
+    ),
+    (
+        "distance_mean",
+        "parameter distance (bounds ÷ L)",
+        "‖θ_T − θ′_T‖, mean over neighbours\n(parameter units, log scale)",
+        True,
+    ),
+    (
+        "generalization_gap",
+        "generalization gap",
+        "|test loss − training loss|\n(loss units, log scale)",
+        False,
+    ),
 )
-_BOUND_STYLES = {"eq. (2)": "k:", "eq. (3)": "k:", "eq. (5)": "b--", "eq. (6)": "b--"}
+#: Registered bounds: label in the legend and line style (colour, line style).
+_BOUNDS = {
+    "eq. (2)": ("bound eq. (2), Byzantine (Thm 3.1)", "black", ":"),
+    "eq. (3)": ("bound eq. (3), Byzantine (Thm 3.1)", "black", "-."),
+    "eq. (5)": ("bound eq. (5), poisoning (Thm 3.3)", "navy", "--"),
+    "eq. (6)": ("bound eq. (6), poisoning (Thm 3.3)", "navy", (0, (5, 1, 1, 1, 1, 1))),
+}
+#: Per threat kind: label word, colour of the best, colour and line style of the faint
+#: lines, marker.
+_KINDS = {
+    "byzantine": ("Byzantine attack", "tab:red", "lightcoral", "-", "o"),
+    "poisoning": ("poisoning", "tab:blue", "lightsteelblue", (0, (4, 2)), "s"),
+}
+_FLOOR = 1e-12
+
+
+def build(result: ExperimentResult) -> Any:
+    """The figure: three panels side by side, the legend below them."""
+    from boundkit.outputs import plot_style as style
+
+    fig, axes = style.new_figure(len(_PANELS), 6 * len(_PANELS), 5.6)
+    for ax, panel in zip(axes, _PANELS, strict=True):
+        _panel(ax, result, *panel)
+    c = result.config
+    fig.suptitle(
+        f"{c.dataset}: robust D-{c.algorithm.upper()} with {c.rule.upper()}, n = {c.n}, "
+        f"T = {c.steps}, γ = {c.step_size} (mean over {c.seeds} seeds, 95% CI)",
+        fontsize=style.SUPTITLE_FONT,
+    )
+    style.legend_below(fig, axes, columns=4)
+    return fig
 
 
 def plot(result: ExperimentResult, out: str) -> None:
     """Write the figure to ``out`` (PNG)."""
-    import matplotlib
+    from boundkit.outputs import plot_style
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(_PANELS), figsize=(6 * len(_PANELS), 4.8), dpi=100)
-    for ax, (quantity, title, divisor) in zip(axes, _PANELS, strict=True):
-        _panel(ax, result, quantity, title, divisor)
-    c = result.config
-    fig.suptitle(
-        f"{c.dataset}: robust D-{c.algorithm.upper()} with {c.rule.upper()}, n = {c.n}, "
-        f"T = {c.steps}, gamma = {c.step_size} (mean over {c.seeds} seeds, 95% CI)"
-    )
-    fig.tight_layout()
-    fig.savefig(out, format="png", metadata={"Software": None})
-    plt.close(fig)
+    plot_style.save(build(result), out)
 
 
 def _positive(values: list[float]) -> list[float]:
-    return [max(abs(v), 1e-12) for v in values]
+    """Absolute values, floored at :data:`_FLOOR` (log axes)."""
+    return [max(abs(v), _FLOOR) for v in values]
 
 
-def _panel(ax: Any, result: ExperimentResult, quantity: str, title: str, divisor: Any) -> None:
-    lipschitz = float(result.constants.lipschitz) if divisor == "L" else 1.0
-    for bound_label, style in _BOUND_STYLES.items():
+def _bounds(ax: Any, result: ExperimentResult, per_lipschitz: bool) -> None:
+    lipschitz = float(result.constants.lipschitz) if per_lipschitz else 1.0
+    for key, (label, color, linestyle) in _BOUNDS.items():
         pts = [
             (s.f, b.value / lipschitz)
             for s in result.settings
             for b in s.bounds
-            if b.label == bound_label and b.value is not None
+            if b.label == key and b.value is not None
         ]
         if pts:
-            ax.plot(*zip(*pts, strict=True), style, label=f"bound {bound_label}")
-    threats = sorted({t for t, f in result.summaries if f > 0})
-    for threat in threats:
+            xs, ys = zip(*pts, strict=True)
+            ax.plot(xs, ys, color=color, linestyle=linestyle, linewidth=1.5, label=label)
+
+
+def _faint(ax: Any, result: ExperimentResult, quantity: str) -> None:
+    """Every threat as a thin pale line (one label per kind)."""
+    for threat in sorted({t for t, f in result.summaries if f > 0}):
+        kind = threat_kind(threat)
+        word, _, pale, linestyle, _ = _KINDS[kind]
         pts = sorted((f, s[quantity].mean) for (t, f), s in result.summaries.items() if t == threat)
-        color = "tab:red" if threat_kind(threat) == "byzantine" else "tab:blue"
         xs, ys = zip(*pts, strict=True)
-        ax.plot(xs, _positive(list(ys)), color=color, alpha=0.18, linewidth=0.8)
-    for kind, color, marker in (("byzantine", "tab:red", "o"), ("poisoning", "tab:blue", "s")):
-        found = duels(result, quantity)
+        ax.plot(
+            xs,
+            _positive(list(ys)),
+            color=pale,
+            linestyle=linestyle,
+            linewidth=0.8,
+            label=f"each {word} (faint)",
+        )
+
+
+def _best(ax: Any, result: ExperimentResult, quantity: str) -> None:
+    """The strongest threat of each kind at each ``f``, with its 95% interval; negative
+    means drawn as their absolute value with a white centre."""
+    found = duels(result, quantity)
+    for kind, (word, color, _, _, marker) in _KINDS.items():
         stats = [
             (d.f, d.byzantine_stat if kind == "byzantine" else d.poisoning_stat) for d in found
         ]
@@ -77,22 +129,47 @@ def _panel(ax: Any, result: ExperimentResult, quantity: str, title: str, divisor
             marker=marker,
             capsize=3,
             linestyle="-",
-            label=f"best {kind}",
-            fillstyle="full",
+            label=f"strongest {word} (mean, 95% CI)",
         )
-        neg = [(x, y) for x, y in zip(xs, ys, strict=True) if y < 0]
+        neg = [(x, -y) for x, y in zip(xs, ys, strict=True) if y < 0]
         if neg:
+            nx, ny = zip(*neg, strict=True)
             ax.plot(
-                *zip(*[(x, -y) for x, y in neg], strict=True), marker, color="white", markersize=4
+                nx,
+                ny,
+                linestyle="none",
+                marker="o",
+                color="white",
+                markeredgecolor="black",
+                markeredgewidth=0.6,
+                markersize=4,
+                zorder=3,
+                label="negative mean: its absolute value, white centre",
             )
+
+
+def _panel(
+    ax: Any, result: ExperimentResult, quantity: str, title: str, ylabel: str, per_l: bool
+) -> None:
+    from boundkit.outputs import plot_style as style
+
+    _bounds(ax, result, per_l)
+    _faint(ax, result, quantity)
+    _best(ax, result, quantity)
     ref = reference_stat(result, quantity)
     if ref is not None:
-        ax.plot([0], _positive([ref.mean]), "k^", label="f = 0 (no attack)")
-    third = result.config.n / 3
-    ax.axvline(third, color="grey", linewidth=0.8, linestyle=":")
-    ax.text(third, 0.02, " f = n/3", transform=ax.get_xaxis_transform(), fontsize=8)
+        ax.plot(
+            [0],
+            _positive([ref.mean]),
+            linestyle="none",
+            marker="^",
+            color="tab:green",
+            label="f = 0 (no attack)",
+        )
+    ax.axvline(
+        result.config.n / 3, color="grey", linewidth=1, linestyle=(0, (1, 3)), label="f = n/3"
+    )
     ax.set_yscale("log")
-    ax.set_xlabel("f (misbehaving workers)")
-    ax.set_title(title, fontsize=10)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    style.label_axes(ax, "f (misbehaving workers)", ylabel, title)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7, loc="best")

@@ -2,23 +2,34 @@
 figure is :mod:`boundkit.outputs.experiment_plot`.
 
 The JSON holds the config, the loss constants, the sizes and bounds at each ``f``, every
-cell's raw measurements, the summaries over seeds and every check; numbers are written by
-``json`` (shortest round-trip repr), so two runs with the same seed give identical bytes.
+cell's raw measurements, the summaries over seeds and every check (the ``boundkit.experiment``
+document, :mod:`boundkit.json_document`); numbers are written by ``json`` (shortest round-trip
+repr), so two runs with the same seed give identical bytes.
 The markdown states the finding in words, computed from the data
 (:mod:`boundkit.labs.experiment.findings`), then the tables.
 """
 
 from __future__ import annotations
 
-import json
-from fractions import Fraction
+from collections.abc import Sequence
 from typing import Any
 
+from boundkit import bounds
+from boundkit.json_document import (
+    document,
+    dumps,
+    exact_text,
+    number,
+    optional_rational,
+    rational_text,
+)
 from boundkit.labs.experiment.data import TASKS
 from boundkit.labs.experiment.findings import Duel, duels, margins, reference_stat
 from boundkit.labs.experiment.measurements import Statistic
 from boundkit.labs.experiment.sweep import ExperimentResult
 from boundkit.labs.experiment.training import threat_kind
+from boundkit.outputs import markdown as md
+from boundkit.outputs import math_text
 
 _QUANTITY_WORDS = {
     "loss_change_mean": "loss stability (max over test z of |l(theta_T; z) - l(theta'_T; z)|)",
@@ -27,21 +38,27 @@ _QUANTITY_WORDS = {
 }
 
 
+#: Version of the ``boundkit.experiment`` document (docs/schemas/experiment.schema.json).
+JSON_VERSION = 1
+
+
 def _stat(s: Statistic) -> dict[str, Any]:
     return {
-        "mean": s.mean,
-        "ci95_half_width": s.half_width,
-        "max": s.maximum,
-        "per_seed": list(s.values),
+        "mean": number(s.mean),
+        "ci95_half_width": number(s.half_width),
+        "max": number(s.maximum),
+        "per_seed": [number(x) for x in s.values],
     }
 
 
-def _fraction(x: Fraction | None) -> str | None:
-    return None if x is None else str(x)
+def _numbers(values: Sequence[float]) -> list[float | int | None]:
+    return [number(x) for x in values]
 
 
 def to_json(result: ExperimentResult, command: str) -> str:
-    """The whole result as indented JSON text (deterministic)."""
+    """The ``boundkit.experiment`` document as indented JSON text (deterministic): the
+    config under the CLI's names, the loss constants, the sizes and bounds at each ``f``,
+    the summaries over seeds, every check and every cell's raw measurements."""
     c = result.config
     data = {
         "command": command,
@@ -52,20 +69,22 @@ def to_json(result: ExperimentResult, command: str) -> str:
             "n": c.n,
             "f": list(c.fs),
             "T": c.steps,
-            "step_size": str(c.step_size),
+            "step_size": rational_text(c.step_size),
             "split": c.split.label(),
-            "seeds": list(c.seed_values()),
+            "seeds": c.seeds,
+            "seed": c.seed,
+            "seed_values": list(c.seed_values()),
             "neighbours": c.neighbours,
             "algorithm": c.algorithm,
-            "radius": str(c.radius),
-            "l2": str(c.l2),
-            "theta_radius": _fraction(c.theta_radius),
-            "threats": list(c.threats),
+            "radius": rational_text(c.radius),
+            "l2": rational_text(c.l2),
+            "theta_radius": optional_rational(c.theta_radius),
+            "threat": list(c.threats),
         },
         "constants": {
-            "lipschitz": str(result.constants.lipschitz),
-            "smoothness": str(result.constants.smoothness),
-            "strong_convexity": str(result.constants.strong_convexity),
+            "lipschitz": rational_text(result.constants.lipschitz),
+            "smoothness": rational_text(result.constants.smoothness),
+            "strong_convexity": rational_text(result.constants.strong_convexity),
         },
         "per_f": [
             {
@@ -78,9 +97,9 @@ def to_json(result: ExperimentResult, command: str) -> str:
                     {
                         "id": b.result_id,
                         "label": b.label,
-                        "bounds": list(b.threats),
-                        "value": b.value,
-                        "exact": None if b.exact is None else str(b.exact),
+                        "threats": list(b.threats),
+                        "value": number(b.value),
+                        "exact": exact_text(b.exact),
                         "kappa": b.kappa,
                         "unavailable_because": b.reason or None,
                     }
@@ -103,10 +122,10 @@ def to_json(result: ExperimentResult, command: str) -> str:
                 "threat": k.threat,
                 "f": k.f,
                 "quantity": k.quantity,
-                "measured": k.measured,
+                "measured": number(k.measured),
                 "bound_id": k.bound_id,
-                "bound": k.bound,
-                "low": k.low,
+                "bound": number(k.bound),
+                "low": number(k.low),
                 "verdict": k.verdict,
             }
             for k in result.checks
@@ -116,19 +135,19 @@ def to_json(result: ExperimentResult, command: str) -> str:
                 "threat": x.threat,
                 "f": x.f,
                 "seed": x.seed,
-                "distance": list(x.distance),
-                "loss_change": list(x.loss_change),
-                "train_loss": x.train_loss,
-                "test_loss": x.test_loss,
-                "train_accuracy": x.train_accuracy,
-                "test_accuracy": x.test_accuracy,
+                "distance": _numbers(x.distance),
+                "loss_change": _numbers(x.loss_change),
+                "train_loss": number(x.train_loss),
+                "test_loss": number(x.test_loss),
+                "train_accuracy": number(x.train_accuracy),
+                "test_accuracy": number(x.test_accuracy),
             }
             for x in result.cells
         ],
         "all_checks_passed": result.passed,
         "verdicts": {v: result.count(v) for v in ("PASS", "FAIL", "UNDECIDED")},
     }
-    return json.dumps(data, indent=1) + "\n"
+    return dumps(document("experiment", JSON_VERSION, data))
 
 
 def _g(x: float, digits: int = 3) -> str:
@@ -163,7 +182,8 @@ def _summary_line(quantity: str, found: list[Duel]) -> str:
         parts.append(f"poisoning beats the Byzantine attacks at f = {', '.join(map(str, losses))}")
     if ties:
         parts.append(f"the two are not distinguishable at f = {', '.join(map(str, ties))}")
-    return f"- **{_QUANTITY_WORDS[quantity]}**: " + "; ".join(parts or ["no comparison"]) + "."
+    words = md.escape(_QUANTITY_WORDS[quantity])
+    return f"- **{words}**: " + "; ".join(parts or ["no comparison"]) + "."
 
 
 def findings_text(result: ExperimentResult) -> str:
@@ -290,8 +310,17 @@ def _bounds_table(result: ExperimentResult) -> str:
     reasons = sorted(
         {f"{b.label}: {b.reason}" for s in result.settings for b in s.bounds if b.reason}
     )
-    extra = "".join(f"- {x}\n" for x in notes + reasons)
+    extra = "".join(f"- {_readable(x)}\n" for x in notes + reasons)
     return head + "\n".join(rows) + "\n\nkappa used: \n" + extra
+
+
+def _readable(note: str) -> str:
+    """A bound's note as markdown: SMEA's default kappa (quoted by the lab in SymPy's
+    ``4*f/(-2*f + n)``) in Unicode, anything else SymPy-like made readable and escaped."""
+    default = bounds.get("thm3.1/convex").defaults.get("kappa")
+    if default is not None:
+        note = note.replace(f"kappa = {default}", f"κ = {math_text.unicode(default)}")
+    return md.sympy_text(note)
 
 
 _THREATS = (

@@ -4,9 +4,16 @@ In the Lemma 4.1 setting (``m = 1``, linear loss, a random pivot worker) the exp
 generalization error is computed exactly under worst-case poisoning (construction P1)
 and under the tailored two-sided Byzantine attack (App. E.2), for ``f = 1..(n-1)/2``.
 Theory curves: eq. (5) scaled by ``1/(2(n-f))`` (poisoning, tight) and the Byzantine
-lower bound ``thm3.2/f-ge-n/3`` scaled the same way, for ``f >= n/3``.  Beyond the paper, a
-third measured curve: boundkit's orthogonal push in dimension 2 with the pivot's sample on
-``e2`` (:func:`constructions.lemma41_pivot.lemma41_orthogonal`), where it is defined.
+lower bound ``thm3.2/f-ge-n/3`` scaled the same way, for ``f >= n/3``: in this setting the
+expected generalization error is ``eps/(2(n - f))`` for a stability gap ``eps``
+(docs/theory.md, section 4), so a stability bound divided by ``2(n - f)`` is a bound on it.
+Beyond the paper, a third measured curve: boundkit's orthogonal push in dimension 2 with
+the pivot's sample on ``e2`` (:func:`constructions.lemma41_pivot.lemma41_orthogonal`),
+where it is defined.
+
+The figure (:func:`build`) plots every value divided by ``gamma L^2 T`` (each is
+proportional to it), the P1 markers hollow under the eq. (5) line they sit on, the
+``f = n/3`` line labelled and the legend below the axes; the CSV keeps the raw values.
 """
 
 from __future__ import annotations
@@ -16,10 +23,10 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 
-from boundkit import bounds
 from boundkit.config import Setting
 
 
@@ -61,6 +68,7 @@ def _to_mp(x: Fraction) -> mpmath.mpf:
 
 
 def compute_point(params: FigureParameters, f: int) -> FigurePoint:
+    from boundkit import bounds  # lazy: `--help` stays fast (SymPy loads on first use)
     from constructions.lemma41_pivot import lemma41
 
     setting = Setting(
@@ -140,68 +148,102 @@ def to_csv(points: list[FigurePoint]) -> str:
     return buffer.getvalue()
 
 
-def plot(points: list[FigurePoint], params: FigureParameters, out: str, log: bool = False) -> None:
-    """Write the PNG (matplotlib, Agg backend, 8 x 5 in at 100 dpi = 800 x 500 px)."""
-    import matplotlib
+def _scale(params: FigureParameters) -> float:
+    """``gamma L^2 T``: every curve is proportional to it (linear loss: the gradients are
+    the samples, so ``theta_T`` is ``gamma T`` times a sum of samples), so dividing by it
+    makes the figure independent of ``T``, ``gamma`` and ``L``."""
+    return float(params.step_size * params.lipschitz**2 * params.T)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    fs = [p.f for p in points]
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
-    ax.plot(
-        fs,
-        [float(p.gen_byzantine) for p in points],
-        "o-",
-        color="tab:red",
-        label="measured, tailored Byzantine attack (App. E.2)",
+def _caption(params: FigureParameters) -> str:
+    return (
+        f"Lemma 4.1 setting: n = {params.n}, m = 1, T = {params.T}, γ = {params.step_size}, "
+        f"L = {params.lipschitz}.  Here E[gen] = ε/(2(n − f)) for a stability gap ε,\n"
+        "so each stability bound is divided by 2(n − f) (docs/theory.md, section 4)."
     )
-    ax.plot(
-        fs,
-        [float(p.gen_poisoning) for p in points],
-        "s-",
-        color="tab:blue",
-        label="measured, worst-case poisoning (P1)",
+
+
+def _curve(points: list[FigurePoint], value: Callable, scale: float) -> tuple[list, list]:
+    pts = [(p.f, float(value(p)) / scale) for p in points if value(p) is not None]
+    return [x for x, _ in pts], [y for _, y in pts]
+
+
+#: Figure 1's curves: label, value, style (P1 hollow below the eq. (5) line: it is tight).
+_CURVES = (
+    (
+        "tailored Byzantine attack (App. E.2)",
+        lambda p: p.gen_byzantine,
+        dict(color="tab:red", marker="o", linestyle="-", zorder=2),
+    ),
+    (
+        "worst-case poisoning (P1)",
+        lambda p: p.gen_poisoning,
+        dict(
+            color="tab:blue",
+            marker="s",
+            linestyle="none",
+            markersize=9,
+            fillstyle="none",
+            markeredgewidth=1.5,
+            zorder=2,
+        ),
+    ),
+    (
+        "orthogonal push in d = 2 (boundkit's B3 variant)",
+        lambda p: p.gen_orthogonal,
+        dict(color="tab:purple", marker="^", linestyle="-", zorder=2),
+    ),
+    (
+        "eq. (5) ÷ 2(n − f): poisoning upper bound",
+        lambda p: p.theory_poisoning,
+        dict(color="black", linestyle="--", linewidth=1.5, zorder=3),
+    ),
+    (
+        "Thm 3.2 Byzantine lower bound ÷ 2(n − f)",
+        lambda p: p.theory_byzantine_lower,
+        dict(color="tab:brown", linestyle="-.", linewidth=1.5, zorder=3),
+    ),
+)
+
+
+def build(points: list[FigurePoint], params: FigureParameters, log: bool = False) -> Any:
+    """Figure 1 as a :class:`matplotlib.figure.Figure` (8 x 5 in at 100 dpi): every curve
+    divided by ``gamma L^2 T``, the legend below the axes."""
+    from boundkit.outputs import plot_style as style
+
+    fig, (ax,) = style.new_figure(1, 8, 5)
+    scale = _scale(params)
+    for label, value, kwargs in _CURVES:
+        xs, ys = _curve(points, value, scale)
+        if xs:
+            ax.plot(xs, ys, label=label, **kwargs)
+    third = params.n / 3
+    ax.axvline(
+        third,
+        color="grey",
+        linewidth=1,
+        linestyle=":",
+        label=f"f = n/3 ≈ {third:.4g} (Thm 3.2 holds for f ≥ n/3)",
     )
-    orthogonal = [(p.f, float(p.gen_orthogonal)) for p in points if p.gen_orthogonal is not None]
-    if orthogonal:
-        ax.plot(
-            [x for x, _ in orthogonal],
-            [y for _, y in orthogonal],
-            "^-",
-            color="tab:purple",
-            label="measured, orthogonal push in d = 2 (boundkit's B3 variant, not in the paper)",
-        )
-    ax.plot(
-        fs,
-        [float(p.theory_poisoning) for p in points],
-        "--",
-        color="tab:blue",
-        label="eq. (5) / (2(n-f)): poisoning upper bound",
-    )
-    lower = [
-        (p.f, float(p.theory_byzantine_lower))
-        for p in points
-        if p.theory_byzantine_lower is not None
-    ]
-    if lower:
-        ax.plot(
-            [x for x, _ in lower],
-            [y for _, y in lower],
-            "--",
-            color="tab:red",
-            label="Thm 3.2 lower bound / (2(n-f)), f >= n/3",
-        )
-        ax.axvline(params.n / 3, color="grey", linewidth=0.8, linestyle=":")
     if log:
         ax.set_yscale("log")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("number of misbehaving workers f")
-    ax.set_ylabel("expected generalization error (Lemma 4.1 setting)")
-    ax.set_title("Byzantine failures vs data poisoning: generalization error")
-    fig.text(0.01, 0.01, "boundkit, exact simulation: " + params.describe(), fontsize=8)
-    ax.legend(fontsize=8, loc="upper left")
-    ax.grid(alpha=0.3)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(out)
-    plt.close(fig)
+    ylabel = "E[generalization error] / (γ L² T)" + (", log scale" if log else "")
+    style.label_axes(ax, "f (misbehaving workers: Byzantine, or poisoned)", ylabel)
+    ax.set_title(_caption(params), fontsize=style.MIN_FONT, loc="left")
+    fig.suptitle(
+        "Figure 1: Byzantine failures vs data poisoning, expected generalization error",
+        fontsize=style.SUPTITLE_FONT,
+    )
+    ax.grid(alpha=0.3, which="both")
+    style.legend_below(
+        fig, [ax], columns=2, title="left: measured exactly       right: theory and reference"
+    )
+    return fig
+
+
+def plot(points: list[FigurePoint], params: FigureParameters, out: str, log: bool = False) -> None:
+    """Write the PNG (800 x 500 px): :func:`build`."""
+    from boundkit.outputs import plot_style
+
+    plot_style.save(build(points, params, log), out)

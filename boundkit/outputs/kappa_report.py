@@ -23,6 +23,8 @@ from boundkit.labs.kappa.certificate import Certificate
 from boundkit.labs.kappa.claims import claim_for, compare, universal_lower
 from boundkit.labs.kappa.rules import RULES
 from boundkit.labs.kappa.search import SearchResult, search
+from boundkit.outputs import markdown as md
+from boundkit.outputs import math_text
 from boundkit.parallel import map_ordered
 
 DIMENSIONS = (1, 2, 5)
@@ -133,7 +135,7 @@ def _cell_text(cell: Cell) -> str:
         for name, code in _FAMILY_CODE.items()
         if name in cell.families
     )
-    marks = ("**!**" if cell.status == "exceeds" else "") + ("†" if cell.skipped else "")
+    marks = ("!" if cell.status == "exceeds" else "") + ("†" if cell.skipped else "")
     return f"{_number(cell.value)} {codes}{marks}"
 
 
@@ -157,8 +159,10 @@ def _ratio_to(cell: Cell, bound: Fraction | float | None) -> mpmath.mpf | None:
 def _rule_summary(cells: Sequence[Cell], rule: str) -> list[str]:
     mine = [c for c in cells if c.rule == rule and c.value is not None]
     claim = claim_for(rule)
-    lines = [f"- claim ({claim.form}): {claim.expression if claim.expression is not None else '—'}"]
-    lines.append(f"  - source: {claim.source}" + (f"; {claim.note}" if claim.note else ""))
+    shown = "—" if claim.expression is None else md.escape(math_text.unicode(claim.expression))
+    lines = [f"- claim ({claim.form}): {shown}"]
+    source = claim.source + (f"; {claim.note}" if claim.note else "")
+    lines.append(f"  - source: {md.escape(source)}")
     best_to_lower = [(c.value / mpmath.mpf(c.f) * (c.n - 2 * c.f), c) for c in mine if c.f]
     if best_to_lower:
         r, c = max(best_to_lower, key=lambda x: x[0])
@@ -262,7 +266,7 @@ def markdown(
         "first), s spread inputs (coordinates as decorrelated permutations), o orthogonal "
         "clusters, r random restarts with Nelder-Mead. `†`: part of the search was skipped "
         "(SMEA/MDA screens of inputs with many distinct vectors in d > 1 enumerate C(n, f) "
-        "subsets and run only inside the budget below). `**!**`: above the claim. `—`: rule "
+        "subsets and run only inside the budget below). `!`: above the claim. `—`: rule "
         "undefined (Krum, MultiKrum need n > 2f + 2). `inf`: a positive deviation with "
         "lambda_max(Sigma_S) = 0 (no finite kappa).",
         "",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from boundkit.checks.bound_sweep import SweepResult
 from boundkit.checks.grid import Grid
 from boundkit.checks.verify import FAMILY_FAILURE_PROBABILITY, Record, decision_policy
+from boundkit.outputs import markdown as md
 from boundkit.outputs import summary
 
 
@@ -45,8 +46,18 @@ def verification_markdown(
         "",
     ]
     if proof_lines:
-        parts += ["## Symbolic proof checks", "", *[f"- {line}" for line in proof_lines], ""]
+        parts += ["## Symbolic proof checks", "", *[_proof_item(line) for line in proof_lines], ""]
     fails = summary.failures(records, limit=50)
     if fails:
-        parts += ["## Failures", "", *[f"- {line}" for line in fails], ""]
+        parts += ["## Failures", "", *[f"- {md.sympy_text(line)}" for line in fails], ""]
     return "\n".join(parts)
+
+
+def _proof_item(line: str) -> str:
+    """``PASS  name: compared`` as a list item: the check's name as code, the comparison
+    (which quotes SymPy's ``2*gamma*L**2``) as readable text."""
+    status, _, rest = line.partition("  ")
+    name, colon, compared = rest.partition(": ")
+    if not colon:
+        return f"- {md.sympy_text(line)}"
+    return f"- {status} {md.code(name)}: {md.sympy_text(compared)}"

@@ -1,18 +1,17 @@
-"""``reports/tightness.md``, ``.json`` and ``.png``: the tightness map (issue 13, part 4).
+"""``reports/tightness.md`` and ``.json``: the tightness map (docs/theory.md, section 7).
 
 The cells come from :func:`boundkit.labs.tightness.compute`; this module only formats
-them (markdown summary, per-``n`` tables by ``f/n`` bin, JSON of every cell, heat map).
-matplotlib is imported lazily, inside :func:`plot`.
+them (markdown summary, per-``n`` tables by ``f/n`` bin, JSON of every cell); the heat map
+(``.png``) is :mod:`boundkit.outputs.tightness_plot`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sympy as sp
-
+from boundkit.json_document import document, exact_text, number, rational_text
 from boundkit.labs.tightness import GOAL, Cell, Summary, summaries
 
 #: f/n bins of the tables (upper ends; the last bin is [0.45, 0.5))
@@ -27,16 +26,6 @@ def _title(threat: str, d: int) -> str:
 def _bin(n: int, f: int) -> int:
     ratio = f / n
     return next(i for i, top in enumerate(BINS) if ratio < top)
-
-
-def _worst_over_m(cells: Sequence[Cell]) -> dict[tuple[int, int], Cell]:
-    """The cell of smallest ratio over ``m`` for each ``(n, f)``."""
-    out: dict[tuple[int, int], Cell] = {}
-    for c in cells:
-        key = (c.n, c.f)
-        if key not in out or c.value < out[key].value:
-            out[key] = c
-    return out
 
 
 def _cell_name(c: Cell) -> str:
@@ -118,12 +107,15 @@ def to_markdown(cells: Sequence[Cell], command: str, seconds: float, sources: st
         "",
         "Per step of convex GD in units of `gamma L^2` (every registered bound used is "
         "`gamma L^2 T` times a function of `(n, f, m)`, checked symbolically; evaluated "
-        "exactly at `T = gamma = L = beta = 1`).  **Lower**: the largest value a "
-        f"construction reaches there ({sources}).  **Upper**: the smallest registered "
-        "convex upper bound that applies (Byzantine: `thm3.1/convex` with SMEA's "
-        "`kappa* = 4f/(n-2f)`, `byzantine/smea-sharp/convex`, and in `d = 1` "
-        "`byzantine/smea-1d/convex`; poisoning: `thm3.3/convex`; ties go to the first "
-        "registered).  Largest and smallest are chosen exactly "
+        "exactly at `T = gamma = L = beta = 1`):",
+        "",
+        f"- **Lower**: the largest value a construction reaches there ({sources}).",
+        "- **Upper**: the smallest registered convex upper bound that applies (Byzantine: "
+        "`thm3.1/convex` with SMEA's `kappa* = 4f/(n-2f)`, `byzantine/smea-sharp/convex`, "
+        "and in `d = 1` `byzantine/smea-1d/convex`; poisoning: `thm3.3/convex`; ties go to "
+        "the first registered).",
+        "",
+        "Largest and smallest are chosen exactly "
         "(`boundkit.checks.decide`), the ratio is exact, and `>= 0.9` is decided exactly "
         "(undecided cells are counted as such); medians and the figure use 30-digit values.",
         "",
@@ -167,67 +159,33 @@ def _above_line(cells: Sequence[Cell]) -> str:
     return f"**Lower bound above the upper bound (a bug), {len(above)} cells**: {shown}."
 
 
-def _exact_text(x: sp.Expr) -> str:
-    return f"{x.p}/{x.q}" if x.is_Rational else sp.sstr(x)
+#: Version of the ``boundkit.tightness`` document (docs/schemas/tightness.schema.json).
+JSON_VERSION = 1
 
 
-def to_json(cells: Sequence[Cell]) -> list[dict[str, Any]]:
-    """Every cell: bounds with their sources, exact and at 20 digits, and the ratio."""
-    return [
-        {
-            "threat": c.threat,
-            "d": c.dimension,
-            "n": c.n,
-            "f": c.f,
-            "m": c.m,
-            "lower_source": c.lower.source,
-            "lower": _exact_text(c.lower.value),
-            "lower_value": str(sp.N(c.lower.value, 20)),
-            "upper_source": c.upper.source,
-            "upper": _exact_text(c.upper.value),
-            "upper_value": str(sp.N(c.upper.value, 20)),
-            "ratio_value": str(sp.N(c.ratio, 20)),
-            "reaches_0.9": c.reaches_goal,
-        }
-        for c in cells
-    ]
+def _cell_record(c: Cell) -> dict[str, Any]:
+    return {
+        "threat": c.threat,
+        "d": c.dimension,
+        "n": c.n,
+        "f": c.f,
+        "m": c.m,
+        "lower_source": c.lower.source,
+        "lower": number(c.lower.value),
+        "lower_exact": exact_text(c.lower.value),
+        "upper_source": c.upper.source,
+        "upper": number(c.upper.value),
+        "upper_exact": exact_text(c.upper.value),
+        "ratio": number(c.ratio),
+        "ratio_exact": exact_text(c.ratio),
+        "reaches_goal": c.reaches_goal,
+        "above_upper": c.above_upper,
+    }
 
 
-def plot(cells: Sequence[Cell], out: str) -> None:
-    """Heat map of the ratio over ``f/n`` and ``n`` (the smallest over ``m``), one panel per
-    threat and dimension; cells reaching 0.9 ringed (matplotlib, Agg backend)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    panels = [p for p in _PANELS if any((c.threat, c.dimension) == p for c in cells)]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.6), squeeze=False)
-    image = None
-    for ax, (threat, d) in zip(axes[0], panels, strict=True):
-        part = _worst_over_m([c for c in cells if (c.threat, c.dimension) == (threat, d)])
-        xs = [c.f / c.n for c in part.values()]
-        ys = [c.n for c in part.values()]
-        vs = [c.value for c in part.values()]
-        image = ax.scatter(xs, ys, c=vs, cmap="viridis", vmin=0, vmax=1, s=14, marker="s")
-        good = [c for c in part.values() if c.reaches_goal]
-        ax.scatter(
-            [c.f / c.n for c in good],
-            [c.n for c in good],
-            facecolors="none",
-            edgecolors="red",
-            s=22,
-            linewidths=0.5,
-            label=">= 0.9",
-        )
-        ax.axvline(1 / 3, color="grey", linewidth=0.8, linestyle=":")
-        ax.set_yscale("log")
-        ax.set_xlabel("f / n")
-        ax.set_ylabel("n")
-        ax.set_title(_title(threat, d))
-        ax.legend(fontsize=7, loc="lower right")
-    if image is not None:
-        fig.colorbar(image, ax=list(axes[0]), shrink=0.85, label="lower / upper (min over m)")
-    fig.suptitle("Tightness: best certified lower bound / best certified upper bound, per step")
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+def to_json(cells: Sequence[Cell], parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``boundkit.tightness`` document: the grid (CLI names ``d``, ``ns``, ``ms``,
+    ``tailored``, ``certificates``), the goal and every cell: both bounds with their
+    sources, exact and as JSON numbers, and the ratio, per step in units of gamma L^2."""
+    payload = {**parameters, "goal": rational_text(GOAL), "cells": [_cell_record(c) for c in cells]}
+    return document("tightness", JSON_VERSION, payload)

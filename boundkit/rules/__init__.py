@@ -11,22 +11,35 @@ from boundkit.rules.mda import mda
 from boundkit.rules.mean import mean, mean_grouped
 from boundkit.rules.median import coordinate_median
 from boundkit.rules.points import expand_groups
-from boundkit.rules.registry import GROUPED_RULES, RULES
+from boundkit.rules.registry import (
+    BYZFL_OPTIONS,
+    GROUPED_RULES,
+    RULE_OPTIONS,
+    RULES,
+    ConfiguredRule,
+    byzfl_rule,
+    make_rule,
+)
 from boundkit.rules.smea import smea, smea_grouped
 from boundkit.rules.trimmed_mean import trimmed_mean
 
 __all__ = [
     "Aggregate",
+    "BYZFL_OPTIONS",
+    "ConfiguredRule",
     "GROUPED_RULES",
     "GroupedAggregate",
     "MAX_ENUMERATION",
     "RULES",
+    "RULE_OPTIONS",
+    "byzfl_rule",
     "coordinate_median",
     "covariance_exact",
     "expand_groups",
     "geometric_median",
     "krum",
     "largest_eigenvalue_of_subset",
+    "make_rule",
     "mda",
     "mean",
     "mean_grouped",

@@ -1,15 +1,44 @@
-"""The geometric median by Weiszfeld's iteration (float64 for float input, mpmath otherwise)."""
+"""The geometric median by Weiszfeld's iteration (float64 for float input, mpmath otherwise).
+
+Two modes (:func:`geometric_median`):
+
+- ``iterations=None`` (default): Weiszfeld's iteration with the Vardi-Zhang step at data
+  points, from the mean, run until it converges (a relative step tolerance).
+- ``iterations=T``: exactly ``T`` steps of the *smoothed* Weiszfeld iteration, ByzFL 0.0.11's
+  ``GeometricMedian(nu, T)`` (``byzfl.aggregators.aggregators``; its defaults ``nu = 0.1``,
+  ``T = 3``): start at the origin ``z_0 = 0`` and set
+  ``z_{t+1} = sum_i w_i x_i / sum_i w_i`` with ``w_i = 1 / max(nu, ||x_i - z_t||)``; no
+  stopping rule.  ``nu`` (``smoothing``) is absolute, not relative to the data's scale.
+  ByzFL drops the rows with an infinite entry; boundkit rejects non-finite input instead.
+"""
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 
+from boundkit.errors import ParameterError
 from boundkit.rules.aggregate import Aggregate
 from boundkit.rules.median import coordinate_median
-from boundkit.rules.points import Number, _check_f, _fraction, _mpf_from_fraction, _parse
+from boundkit.rules.points import (
+    Number,
+    _check_f,
+    _entry_kind,
+    _fraction,
+    _is_finite,
+    _mpf_from_fraction,
+    _parse,
+    _Points,
+)
+
+#: ByzFL 0.0.11's default smoothing ``nu`` of ``GeometricMedian``.
+BYZFL_SMOOTHING = 0.1
+#: ByzFL 0.0.11's default number of smoothed Weiszfeld steps ``T`` of ``GeometricMedian``.
+BYZFL_ITERATIONS = 3
 
 
 def _weiszfeld_numpy(a: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
@@ -66,8 +95,79 @@ def _weiszfeld_mp(rows: list[list[mpmath.mpf]], tol: Number, max_iter: int) -> l
     return z
 
 
+def _smoothed_weiszfeld_numpy(a: np.ndarray, iterations: int, nu: float) -> np.ndarray:
+    """``iterations`` smoothed Weiszfeld steps from the origin, float64 (module docstring)."""
+    z = np.zeros(a.shape[1], dtype=np.float64)
+    for _ in range(iterations):
+        w = 1.0 / np.maximum(np.linalg.norm(a - z, axis=1), nu)
+        z = (w[:, None] * a).sum(axis=0) / w.sum()
+    return z
+
+
+def _smoothed_weiszfeld_mp(
+    rows: list[list[mpmath.mpf]], iterations: int, nu: mpmath.mpf
+) -> list[mpmath.mpf]:
+    """The same steps in mpmath at the current precision (one rounding per operation)."""
+    d = len(rows[0])
+    z = [mpmath.mpf(0)] * d
+    for _ in range(iterations):
+        dists = [
+            mpmath.sqrt(mpmath.fsum((a - b) ** 2 for a, b in zip(r, z, strict=True))) for r in rows
+        ]
+        w = [1 / max(nu, dist) for dist in dists]
+        wsum = mpmath.fsum(w)
+        z = [mpmath.fsum(wi * r[j] for wi, r in zip(w, rows, strict=True)) / wsum for j in range(d)]
+    return z
+
+
+def check_iterations(iterations: object, smoothing: object) -> tuple[int | None, Fraction]:
+    """``(iterations, nu)`` validated: ``iterations`` ``None`` or an integer ``>= 0``;
+    ``smoothing`` only with ``iterations``, a finite real number ``> 0`` (default ByzFL's
+    ``0.1``, the float64 nearest to 1/10, kept exactly as that dyadic rational)."""
+    if iterations is None:
+        if smoothing is not None:
+            raise ParameterError("smoothing", "None unless iterations is given", repr(smoothing))
+        return None, Fraction(BYZFL_SMOOTHING)
+    if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, numbers.Integral):
+        raise ParameterError("iterations", "None or an integer >= 0", repr(iterations))
+    if iterations < 0:
+        raise ParameterError("iterations", "None or an integer >= 0", iterations)
+    nu = BYZFL_SMOOTHING if smoothing is None else smoothing
+    kind = _entry_kind(nu)
+    if kind is None or not _is_finite(nu, kind) or not nu > 0:
+        raise ParameterError("smoothing", "a finite real number > 0", repr(nu))
+    return int(iterations), _fraction(nu)
+
+
+def _check_convergence_budget(tol: object, max_iter: object) -> None:
+    """``tol`` a finite real number ``>= 0``, ``max_iter`` an integer ``>= 0``."""
+    kind = _entry_kind(tol)
+    if kind is None or not _is_finite(tol, kind) or tol < 0:
+        raise ParameterError("tol", "a finite real number >= 0", repr(tol))
+    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
+        raise ParameterError("max_iter", "an integer >= 0", repr(max_iter))
+    if max_iter < 0:
+        raise ParameterError("max_iter", "an integer >= 0", max_iter)
+
+
+def _smoothed(pts: _Points, iterations: int, nu: Fraction) -> list[Number]:
+    if pts.kind == "float":
+        z = _smoothed_weiszfeld_numpy(pts.array, iterations, nu.numerator / nu.denominator)
+        return z.tolist()
+    rows = [
+        [x if isinstance(x, mpmath.mpf) else _mpf_from_fraction(x) for x in r] for r in pts.rows
+    ]
+    zm = _smoothed_weiszfeld_mp(rows, iterations, _mpf_from_fraction(nu))
+    return zm if pts.kind == "mp" else [_fraction(c) for c in zm]
+
+
 def geometric_median(
-    vectors: object, f: int, tol: float = 1e-12, max_iter: int = 10_000
+    vectors: object,
+    f: int,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
+    iterations: int | None = None,
+    smoothing: float | None = None,
 ) -> Aggregate:
     """Geometric median by Weiszfeld's iteration with the Vardi-Zhang step at data points.
 
@@ -78,9 +178,23 @@ def geometric_median(
     precision; exact input in mpmath at the current precision, returned as the Fractions
     equal to the mpf result (an approximation, not the exact median).  In 1-D the result
     is the (exact) coordinate median.  ``f`` is only validated.
+
+    ``iterations=T`` (an integer ``>= 0``) instead runs exactly ``T`` smoothed Weiszfeld
+    steps from the origin with smoothing ``nu = smoothing`` (default ``0.1``), ByzFL
+    0.0.11's ``GeometricMedian(nu, T)`` (module docstring; ByzFL's default is ``T = 3``):
+    ``tol`` and ``max_iter`` are then unused, and 1-D input is iterated too (no median
+    shortcut).  Arithmetic: float input in float64 (the operations ByzFL does, summed in
+    another order, so its numbers are matched to rounding, not bit for bit); ``mpf`` and
+    exact input in mpmath at the current precision (exact input returned as the Fractions
+    equal to the mpf result), with ``nu`` taken exactly (``0.1`` is the float64 nearest
+    to 1/10, as in ByzFL).  ``smoothing`` without ``iterations`` is an error.
     """
     pts = _parse(vectors)
     _check_f(f, pts.n)
+    steps, nu = check_iterations(iterations, smoothing)
+    _check_convergence_budget(tol, max_iter)
+    if steps is not None:
+        return Aggregate(pts.wrap(_smoothed(pts, steps, nu)), ())
     if pts.d == 1:
         return Aggregate(coordinate_median(vectors, f).value, ())
     if pts.kind == "float":

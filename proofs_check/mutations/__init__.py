@@ -1,4 +1,4 @@
-"""The mutation gate (issue 12): single faults planted in a temporary copy of the repository,
+"""The mutation gate: single faults planted in a temporary copy of the repository,
 each of which ``proofs_check``, ``verify --quick`` or a test file must catch.
 
 ``python -m proofs_check.mutations [--fast] [--only ID ...] [--markdown PATH] [--jobs N]``

@@ -99,7 +99,7 @@ REGISTRY_MUTATIONS: tuple[Mutation, ...] = (
         "_BYZ_TERM = 1 / N + sp.sqrt(kappa)",
         "_BYZ_TERM = 1 / N + sp.sqrt(kappa) / 2",
         "eqs. (2), (3): the robustness term sqrt(kappa) halved, consistently in the "
-        "expression and the recursion (issue 12's example)",
+        "expression and the recursion (the gate's acceptance example)",
         proofs("derive/thm3.1"),
         verify(*_BYZANTINE),
         tests(THEOREMS),

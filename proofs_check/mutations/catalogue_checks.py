@@ -249,7 +249,7 @@ CENTRAL_MUTATIONS: tuple[Mutation, ...] = (
         CENTRAL,
         'if r.check == "bounds" and r.threat == "byzantine" and r.status != "ERROR":',
         'if r.check == "bounds" and r.construction == "B1" and r.status != "ERROR":',
-        "central claim reads B1 records only (issue 12's defect)",
+        "central claim reads B1 records only (an earlier verify's defect)",
         tests(CENTRAL_TESTS),
     ),
     _m(

@@ -3,6 +3,7 @@ mutation for the terminal."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from proofs_check.mutations.catalogue_bounds import FINDINGS as FINDINGS_FILE
@@ -28,14 +29,37 @@ def _changed_lines(old: str, new: str) -> tuple[str, str]:
     return " ⏎ ".join(" ".join(x.split()) for x in a), " ⏎ ".join(" ".join(x.split()) for x in b)
 
 
+def _code(text: str) -> str:
+    """``text`` as an inline code span (a longer fence when it holds backticks)."""
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def change_text(mutation: Mutation) -> str:
     """``old -> new`` of the changed lines, on one line."""
     old, new = _changed_lines(mutation.old, mutation.new)
-    return f"`{old}` → `{new}`"
+    return f"{_code(old)} → {_code(new)}"
 
 
 def _cell(text: str) -> str:
+    """A table cell of markdown (code spans kept): one line, ``|`` escaped."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+#: free text that GitHub would read as markup: ``*``, ``_`` at a word boundary, ``|``,
+#: ``<`` opening a tag, a backslash before punctuation
+_MARKUP = re.compile(r"\*|(?<!\w)_|_(?!\w)|\||<(?=[A-Za-z/!?])|\\(?=[!-/:-@\[-`{-~])")
+
+
+def _text(text: str) -> str:
+    """Free text (a mutation's model, a killer's evidence) on one line, shown literally
+    except for SymPy's operators: ``x**2`` as ``x^2``, ``2*f`` as ``2·f``."""
+    text = re.sub(r"(?<=[\w)\]])\*\*(?=[\w(\-])", "^", text.replace("\n", " "))
+    text = re.sub(r"(?<=[\w)\]])\*(?=[\w(])", "·", text)
+    return _MARKUP.sub(lambda match: "\\" + match.group(0), text)
 
 
 def outcome_line(outcome: Outcome, done: int, total: int) -> str:
@@ -87,7 +111,7 @@ def markdown(result: GateResult, command: str) -> str:
         "",
         "| killer (exact selection) | kills |",
         "|---|---:|",
-        *(f"| {_cell(label)} | {count} |" for label, count in sorted(labels.items())),
+        *(f"| {_text(label)} | {count} |" for label, count in sorted(labels.items())),
         "",
         "## Mutations",
         "",
@@ -96,11 +120,12 @@ def markdown(result: GateResult, command: str) -> str:
     ]
     for o in result.outcomes:
         by = o.killed_by
-        who = by.killer.label if by else f"**{o.status}**"
+        who = _text(by.killer.label) if by else f"**{o.status}**"
         why = by.evidence if by else o.detail or "every killer passed"
         lines.append(
-            f"| {o.mutation.id} | {o.mutation.file} | {_cell(change_text(o.mutation))} | "
-            f"{_cell(o.mutation.models)} | {_cell(who)} | {_cell(why)} | {o.seconds:.1f} |"
+            f"| {_text(o.mutation.id)} | {_text(o.mutation.file)} | "
+            f"{_cell(change_text(o.mutation))} | {_text(o.mutation.models)} | {who} | "
+            f"{_text(why)} | {o.seconds:.1f} |"
         )
     lines += _findings(result) + _survivors(result) + _baseline(result)
     return "\n".join(lines) + "\n"
@@ -127,7 +152,7 @@ def _findings(result: GateResult) -> list[str]:
     ]
     for o in found:
         missed = ", ".join(run.killer.label for run in o.runs[:-1]) or "not run: see models"
-        out.append(f"- **{o.mutation.id}**: {o.mutation.models} (passed: {missed})")
+        out.append(f"- **{o.mutation.id}**: {_text(o.mutation.models)} (passed: {_text(missed)})")
     return out
 
 
@@ -138,7 +163,8 @@ def _survivors(result: GateResult) -> list[str]:
     out = ["", "## Survivors and errors", ""]
     for o in bad:
         tried = ", ".join(run.killer.label for run in o.runs) or "none"
-        out.append(f"- **{o.mutation.id}** ({o.status}): {o.mutation.models}; killers: {tried}")
+        models, tried = _text(o.mutation.models), _text(tried)
+        out.append(f"- **{o.mutation.id}** ({o.status}): {models}; killers: {tried}")
     return out
 
 
@@ -153,7 +179,7 @@ def _baseline(result: GateResult) -> list[str]:
     for run in sorted(result.baseline, key=lambda r: r.killer.label):
         verdict = "passes" if not run.failed else f"FAILS: {run.evidence}"
         out.append(
-            f"| {_cell(run.killer.label)} | `{run.killer.command}` | {_cell(verdict)} | "
-            f"{run.seconds:.1f} |"
+            f"| {_text(run.killer.label)} | {_cell(_code(run.killer.command))} | "
+            f"{_text(verdict)} | {run.seconds:.1f} |"
         )
     return out

@@ -90,7 +90,7 @@ def test_cli_workers_2_writes_the_same_json(tmp_path: Path) -> None:
     serial = _verify_json(tmp_path, "serial.json")
     pooled = _verify_json(tmp_path, "workers2.json", "--workers", "2")
     assert pooled == serial
-    records = json.loads(serial)
+    records = json.loads(serial)["records"]
     assert len(records) == len(plan(grid.QUICK_GRID)) + sum(
         r["check"].startswith("central-claim") for r in records
     )

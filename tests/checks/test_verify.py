@@ -22,10 +22,10 @@ FIELDS = {
     "f",
     "m",
     "T",
-    "gamma",
-    "L",
-    "beta",
-    "mu",
+    "step_size",
+    "lipschitz",
+    "smoothness",
+    "strong_convexity",
     "upper",
     "empirical",
     "lower",
@@ -39,7 +39,10 @@ def test_quick_verify_exits_0_with_one_json_record_per_check(tmp_path: Path, cap
     path = tmp_path / "records.json"
     argv = ["verify", "--quick", "--no-proofs", "--no-progress", "--json", str(path)]
     assert main(argv) == 0
-    records = json.loads(path.read_text())
+    document = json.loads(path.read_text())
+    assert document["format"] == "boundkit.verify" and document["proof_checks"] is None
+    records = document["records"]
+    assert document["summary"]["records"] == len(records)
     cases = grid.plan(grid.QUICK_GRID)
     bounds = [r for r in records if r["check"] == "bounds"]
     assert len(bounds) == len(cases)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from boundkit.cli.main import main
+
+#: What user-facing text must not mention: internal issue numbers, the specification files
+#: (the user's reference is docs/theory.md, named by section).
+INTERNAL_REFERENCE = re.compile(r"\b[Ii]ssues? ?#?\d+|\bTHEORY\b|THEORY\.md|ANCHORS|shared/spec")
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,4 @@ def assert_one_line_error(result: Run) -> None:
     assert len(lines) == 1, result.err[:500]
     assert lines[0].startswith("boundkit: error: "), lines[0]
     assert "Traceback" not in result.err
+    assert not INTERNAL_REFERENCE.search(lines[0]), lines[0]

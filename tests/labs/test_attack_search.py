@@ -47,7 +47,7 @@ def test_certificate_replays_exactly(results) -> None:
 def test_certificate_json_rows_carry_the_exact_outputs(results) -> None:
     result = results[(8, 2, 2)]
     row = Row(result, halves_push(result.problem), None, 0, 0)
-    (record,) = certificates_json([row])
+    (record,) = certificates_json([row], {})["certificates"]
     assert Fraction(record["divergence_squared"]) == result.evaluation.divergence_squared
     assert [Fraction(x) for x in record["output_run_2"]] == list(result.evaluation.output_2)
 
@@ -137,7 +137,7 @@ def test_cli_writes_the_report(tmp_path, capsys) -> None:
     args += ["--json", str(tmp_path / "s.json"), "--markdown", str(tmp_path / "s.md")]
     assert main(args) == 0
     assert out.stat().st_size > 0
-    records = json.loads((tmp_path / "s.json").read_text())
+    records = json.loads((tmp_path / "s.json").read_text())["certificates"]
     assert [r["f"] for r in records] == f_grid(7)
     for record in records:
         ev = evaluate_exact(Certificate.from_json(record))

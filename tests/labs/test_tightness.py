@@ -12,6 +12,7 @@ import sympy as sp
 
 from boundkit import bounds
 from boundkit.bounds import registry
+from boundkit.checks.exact_text import parse_exact
 from boundkit.cli.main import main
 from boundkit.errors import ParameterError
 from boundkit.labs import tightness as T
@@ -143,7 +144,7 @@ def test_command_writes_report_json_and_figure(tmp_path) -> None:
     assert main([*argv, "--json", str(js), "--out", str(png)]) == 0
     text = md.read_text()
     assert "worst cell" in text and "none." in text and "Byzantine, d = 2" in text
-    cells = json.loads(js.read_text())
+    cells = json.loads(js.read_text())["cells"]
     assert {c["threat"] for c in cells} == {"byzantine", "poisoning"}
-    assert all(Fraction(c["ratio_value"]) <= 1 for c in cells)
+    assert all(parse_exact(c["ratio_exact"]) <= 1 for c in cells)
     assert png.stat().st_size > 10_000

@@ -1,8 +1,8 @@
-"""Worst-case Byzantine attack search against SMEA (issue 7, part 3; THEORY.md sections 1-3),
+"""Worst-case Byzantine attack search against SMEA (docs/theory.md, sections 1-3),
 one module per concept.  May import checks, constructions, dynamics, rules, bounds, rank 0
 and its own modules; its report and plot live in :mod:`boundkit.outputs`.
 
-Model (THEORY.md section 1, Def. 2.3, Def. 2.4).  ``n`` workers, ``f`` Byzantine,
+Model (docs/theory.md, section 1; Def. 2.3, Def. 2.4).  ``n`` workers, ``f`` Byzantine,
 ``h = n - f`` honest; honest messages lie in the Euclidean ball of radius ``L`` in
 ``R^d`` (``d = 1`` or ``2``).  Two neighbouring runs differ in one honest worker's
 message; with ``m = 1`` sample per worker that message can move anywhere in the ball
@@ -20,7 +20,7 @@ Search space.  Honest run 1: up to three distinct vectors ``u_0, u_1, u_2`` with
 summing to ``h``; the changed worker is one copy of ``u_0`` and sends ``w`` in run 2.
 Byzantine: one or two clusters per run, counts summing to ``f``.  Each candidate is
 scored in float64 by a vectorised SMEA on the few distinct values (1-D: the ``f + 1``
-contiguous windows, THEORY.md section 1; 2-D: every count vector, the closed-form
+contiguous windows, docs/theory.md, section 1; 2-D: every count vector, the closed-form
 largest eigenvalue of the 2x2 covariance), *pessimistically*: subsets whose
 ``lambda_max`` is within ``1e-9`` (relative) of the minimum all count as possible
 choices and the smallest divergence among them is kept, so a float optimum sitting on a

@@ -116,9 +116,11 @@ class Certificate:
         for key in ("output_run_1", "output_run_2"):
             if key in fields:
                 _vector(fields[key], key, problem)
-        for key in ("divergence_squared", "divergence"):
-            if key in fields:
-                schema.rational(fields[key], f"certificate.{key}")
+        if "divergence_squared" in fields:
+            schema.rational(fields["divergence_squared"], "certificate.divergence_squared")
+        if "divergence" in fields:  # a JSON number (a decimal string in unversioned files)
+            read = schema.rational if isinstance(fields["divergence"], str) else schema.approximate
+            read(fields["divergence"], "certificate.divergence")
         return cls(
             problem,
             honest,

@@ -30,7 +30,8 @@ def _x_kernel(p: Problem) -> Fraction:
 
 
 #: ``f <= n/5`` shows the behaviour as ``f/n -> 0`` (sqrt against linear); ``f >= n/3`` is
-#: fitted in ``f/(n - 2f)`` like (B1) in :mod:`boundkit.checks.rates` (THEORY.md section 5).
+#: fitted in ``f/(n - 2f)`` like (B1) in :mod:`boundkit.checks.rates` (Table 1; docs/theory.md,
+#: section 5).
 REGIMES: tuple[Regime, ...] = (
     Regime("f <= n/5", lambda p: 5 * p.f <= p.n, "f/(n-f)", _x_honest),
     Regime("f < n/3", lambda p: 3 * p.f < p.n, "f/(n-f)", _x_honest),

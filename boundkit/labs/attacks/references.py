@@ -23,7 +23,7 @@ def _per_step(result_id: str, problem: Problem, dps: int) -> mpmath.mpf:
 
 
 def poisoning_per_step(problem: Problem, dps: int = 30) -> mpmath.mpf:
-    """Eq. (5) per step: ``2 (f + 1)/(n - f)`` (THEORY.md section 2, Theorem 3.3)."""
+    """Eq. (5) per step: ``2 (f + 1)/(n - f)`` (docs/theory.md, section 2; Theorem 3.3)."""
     return _per_step("thm3.3/convex", problem, dps)
 
 

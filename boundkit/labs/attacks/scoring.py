@@ -53,7 +53,10 @@ def _candidates(scores: np.ndarray, means: np.ndarray, scale2: float) -> np.ndar
 
 
 def _smea_float_1d(values: np.ndarray, counts: tuple[int, ...], f: int) -> np.ndarray:
-    """Candidate SMEA outputs in 1-D: the ``f + 1`` contiguous windows (THEORY.md 1)."""
+    """Candidate SMEA outputs in 1-D: the ``f + 1`` contiguous windows.
+
+    SMEA in one dimension: docs/theory.md, section 1.
+    """
     x = np.sort(np.repeat(values[:, 0], counts))
     centre = x[len(x) // 2]
     scale = max(float(np.abs(x - centre).max()), 1e-300)

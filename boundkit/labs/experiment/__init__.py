@@ -1,4 +1,4 @@
-"""Real data (issue 16): robust distributed logistic regression on scikit-learn's bundled
+"""Real data: robust distributed logistic regression on scikit-learn's bundled
 datasets, Byzantine attacks against data poisoning, measured against the bounds.
 
 Modules, one per concept: :mod:`.data` (datasets, clipping, splits), :mod:`.loss` (the

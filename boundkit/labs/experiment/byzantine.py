@@ -1,12 +1,12 @@
 """Byzantine attacks on the experiment's robust D-GD / D-SGD, carried to ``d`` dimensions.
 
-A Byzantine worker sends any vector, seeing everything sent (THEORY.md section 1).  Each
+A Byzantine worker sends any vector, seeing everything sent (docs/theory.md, section 1).  Each
 attack below maps a :class:`View` (the honest messages of every coupled run, the run's
 trigger, the rule) to the ``f`` Byzantine messages of every run, ``(B, f, d)``; the ``f``
 workers send the same vector.
 
-boundkit's own adaptive pushes (THEORY.md, "Note on every Byzantine construction" and the
-two-sided push of the additions; docs/theory.md, "The orthogonal push"):
+boundkit's own adaptive pushes (docs/theory.md, "The two-sided push (B4)": the changed sample is
+only the trigger; and "The orthogonal push (B3)"):
 
 * ``trigger-push``: along the direction in which the honest messages vary **most** (top
   principal axis of the honest messages, as the 1-D pushes B1/B2 lie on the honest axis),

@@ -19,7 +19,7 @@ training norms is ``R``; clip every vector to norm ``R`` (a float factor with a 
 4 ulps, so the float vectors satisfy ``||x|| <= R`` exactly).  Hence the logistic loss is
 ``L = R`` Lipschitz and ``beta = R^2/4`` smooth (:mod:`.loss`).
 
-Honest split (THEORY.md section 1: each honest worker holds ``m`` samples, ``N = (n-f) m``):
+Honest split (docs/theory.md, section 1: each honest worker holds ``m`` samples, ``N = (n-f) m``):
 ``iid`` deals a random permutation, ``m = floor(N_train / (n - f))``; ``dirichlet:ALPHA``
 draws each worker's share of positive labels from ``Beta(ALPHA, ALPHA)`` (the two-class
 Dirichlet), keeps ``m`` samples per worker and repairs the counts so that each class has

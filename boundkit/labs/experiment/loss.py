@@ -3,7 +3,7 @@
 ``l(theta; (x, y)) = log(1 + exp(-y <theta, x>)) + (lambda/2) ||theta||^2`` with labels
 ``y in {-1, +1}`` and features clipped to ``||x|| <= R`` (:mod:`.data`).
 
-Constants (THEORY.md section 1: ``L`` Lipschitz, ``beta`` smooth, ``mu`` strongly convex):
+Constants (docs/theory.md, section 1: ``L`` Lipschitz, ``beta`` smooth, ``mu`` strongly convex):
 
 * gradient ``-y sigma(-y <theta, x>) x + lambda theta``; with ``lambda = 0`` its norm is
   ``sigma(.) ||x|| < R``, and the supremum over ``theta`` is exactly ``R``: **L = R**

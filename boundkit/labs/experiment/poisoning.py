@@ -1,5 +1,5 @@
 """Data poisoning in the real-data experiment: the ``f`` misbehaving workers run the honest
-algorithm on datasets chosen by the adversary *before training* (THEORY.md section 1), so
+algorithm on datasets chosen by the adversary *before training* (docs/theory.md, section 1), so
 their messages are true gradients of the same loss on a fixed dataset, identical in every
 coupled run.  The adversary knows the honest data (full knowledge of the honest
 distributions, and more).

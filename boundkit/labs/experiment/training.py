@@ -1,6 +1,6 @@
 """Robust distributed GD / SGD on the logistic loss, vectorised over coupled runs.
 
-One step (THEORY.md section 1): ``theta_{t+1} = Proj(theta_t - gamma F(g_1, ..., g_n))``
+One step (docs/theory.md, section 1): ``theta_{t+1} = Proj(theta_t - gamma F(g_1, ..., g_n))``
 with ``F`` an aggregation rule (:mod:`.aggregation`), ``h = n - f`` honest messages
 (GD: the full local gradient; SGD: the gradient of one sample drawn uniformly per worker
 and step) and ``f`` misbehaving ones (:mod:`.byzantine`, or true gradients of the fixed

@@ -9,27 +9,32 @@ strings read with ``Fraction``, the ratio read by the grammar of
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
 
 from boundkit.errors import ParameterError
+from boundkit.json_document import check_envelope, document, dumps, number
 from boundkit.labs import schema
 from boundkit.labs.kappa.evaluation import Evaluation, _sym, check_certificate_shape, evaluate
 from boundkit.labs.kappa.ratio_grammar import MAX_RATIO_TEXT, parse_ratio
 from boundkit.labs.kappa.rules import Rows, RuleFunction, RuleSpec, check_parameters, resolve_rule
 
-_FORMAT = "boundkit-kappa-certificate"
+#: ``version`` of the ``boundkit.kappa`` documents written (docs/schemas/kappa.schema.json);
+#: version-1 certificates (format ``boundkit-kappa-certificate``, the ratio at ``dps``
+#: digits as text in ``decimal``) are still read.
+_VERSION = 2
+_FORMAT_1 = "boundkit-kappa-certificate"
 #: Largest ``n`` and ``d`` of a certificate read from a file (the ``kappa`` command's caps).
 MAX_N, MAX_D = 1_000, 16
 #: Largest working precision a certificate may ask for (the CLI's ``--dps`` cap).
 MAX_DPS = 1_000
 _REQUIRED = ("format", "version", "rule", "n", "f", "d", "honest", "vectors", "ratio")
-_OPTIONAL = ("decimal", "family", "dps")
+_OPTIONAL = ("boundkit_version", "value", "family", "dps")
+_OPTIONAL_1 = ("decimal", "family", "dps")
 _DECIMAL = r"[+-]?(inf|[0-9]+(\.[0-9]*)?(e[+-]?[0-9]+)?)"
 
 
@@ -43,7 +48,8 @@ class Certificate:
 
     ``vectors`` are exact rationals, ``honest`` the ``n - f`` indices of ``S``, ``ratio``
     the exact ratio as text (a Fraction ``p/q``, a sympy expression, or ``oo``),
-    ``decimal`` the ratio at ``dps`` digits, ``family`` the search family that found it.
+    ``decimal`` the ratio at ``dps`` digits (display only, so not part of equality: JSON
+    keeps it as a number, the nearest double), ``family`` the search family that found it.
     """
 
     rule: str
@@ -53,15 +59,14 @@ class Certificate:
     vectors: Rows
     honest: tuple[int, ...]
     ratio: str
-    decimal: str
+    decimal: str = field(compare=False)
     family: str = ""
     dps: int = 50
 
     def to_json(self) -> str:
-        """The certificate as JSON (numbers as exact ``"p/q"`` strings)."""
+        """The ``boundkit.kappa`` document: vectors as exact ``"p/q"`` strings, the exact
+        ratio as SymPy text, ``value`` the ratio as a JSON number (``null`` when infinite)."""
         record = {
-            "format": _FORMAT,
-            "version": 1,
             "rule": self.rule,
             "n": self.n,
             "f": self.f,
@@ -69,11 +74,11 @@ class Certificate:
             "honest": list(self.honest),
             "vectors": [[_fraction_text(x) for x in r] for r in self.vectors],
             "ratio": self.ratio,
-            "decimal": self.decimal,
+            "value": number(self.decimal),
             "family": self.family,
             "dps": self.dps,
         }
-        return json.dumps(record, indent=1) + "\n"
+        return dumps(document("kappa", _VERSION, record))
 
     @classmethod
     def from_json(cls, text: str) -> Certificate:
@@ -93,9 +98,15 @@ class Certificate:
 
 def parse_record(value: object) -> Certificate:
     """A :class:`Certificate` from parsed JSON, every field checked by type and size."""
-    record = schema.record(value, "replay", _REQUIRED, _OPTIONAL)
-    schema.text(record["format"], "replay.format", len(_FORMAT), pattern=_FORMAT)
-    schema.integer(record["version"], "replay.version", 1, 1)
+    legacy = isinstance(value, dict) and value.get("format") == _FORMAT_1
+    record = schema.record(value, "replay", _REQUIRED, _OPTIONAL_1 if legacy else _OPTIONAL)
+    if legacy:
+        schema.integer(record["version"], "replay.version", 1, 1)
+        decimal = schema.text(record.get("decimal", ""), "replay.decimal", 200, _DECIMAL + "|")
+    else:
+        check_envelope(record, "kappa", (_VERSION,), "replay")
+        shown = record.get("value")
+        decimal = "" if shown is None else repr(schema.approximate(shown, "replay.value"))
     n = schema.integer(record["n"], "replay.n", 1, MAX_N)
     f = schema.integer(record["f"], "replay.f", 0, n)
     d = schema.integer(record["d"], "replay.d", 1, MAX_D)
@@ -112,7 +123,7 @@ def parse_record(value: object) -> Certificate:
         vectors=vectors,
         honest=tuple(schema.integer(i, "replay.honest", 0, n - 1) for i in honest),
         ratio=ratio,
-        decimal=schema.text(record.get("decimal", ""), "replay.decimal", 200, _DECIMAL + "|"),
+        decimal=decimal,
         family=schema.text(record.get("family", ""), "replay.family", 200),
         dps=schema.integer(record.get("dps", 50), "replay.dps", 15, MAX_DPS),
     )

@@ -4,7 +4,7 @@ the comparison of a found ratio with a claim.
 Claims (:data:`CLAIMS`)
     SMEA: the sharp ``kappa* = 4f/(n-2f)`` (registry ``kappa/smea``, derived step by step in
     ``proofs_check/kappa_star.py``; attained, so a certificate above it is a bug).  The value
-    recalled from Allouah et al. 2023b, Prop. 5.1, ``(4f/(n-f)) (1 + f/(n-2f))^2`` (THEORY.md
+    recalled from Allouah et al. 2023b, Prop. 5.1, ``(4f/(n-f)) (1 + f/(n-2f))^2`` (docs/theory.md,
     section 1; registry ``kappa/smea-recalled``), is kept as :data:`RECALLED_SMEA`, a
     separate, labelled claim not used as the comparator.  CWTM, median, GM, Krum:
     the values recalled from Allouah et al. 2023a ("Fixing by Mixing", AISTATS 2023), which
@@ -113,7 +113,8 @@ RECALLED_SMEA = Claim(
     "smea",
     "lambda_max",
     bounds.get("kappa/smea-recalled").expression,
-    "Allouah et al. 2023b, Prop. 5.1 (recalled; registry kappa/smea-recalled, THEORY.md s.1)",
+    "Allouah et al. 2023b, Prop. 5.1 (recalled; registry kappa/smea-recalled, "
+    "docs/theory.md section 1)",
     "valid, not sharp",
 )
 

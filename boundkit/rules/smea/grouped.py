@@ -74,7 +74,7 @@ def _number_of_count_vectors(caps: Sequence[int], total: int) -> int:
 
 
 def _pair_cov_batch(y: np.ndarray, s: np.ndarray, k: int) -> np.ndarray:
-    """``Sigma`` from counts by the pairwise identity (THEORY.md section 1):
+    """``Sigma`` from counts by the pairwise identity (docs/theory.md, section 1):
     ``k^2 Sigma = sum_{i<j} s_i s_j (y_i - y_j)(y_i - y_j)^T``."""
     kk, d = y.shape
     pairs = list(itertools.combinations(range(kk), 2))

@@ -19,7 +19,7 @@ Tie rule for SMEA (identical on every path)
 
 How SMEA is computed
     * Dimension 1 (:mod:`boundkit.rules.smea.window_1d`): the SMEA subset is a contiguous
-      window of the sorted values (THEORY.md, section 1).  The values are grouped into
+      window of the sorted values (docs/theory.md, section 1).  The values are grouped into
       distinct values ``u_1 < ... < u_K`` with multiplicities; for a window starting inside
       one group and ending inside another, ``k^2 Var = k Q - S^2`` is a *concave* quadratic
       in the start position, so a minimal window (and the lowest-start one among ties)
