@@ -1,4 +1,4 @@
-"""``python -m boundkit table``: Table 1 of the paper (rates as SymPy expressions)."""
+"""``python -m boundkit table``: Table 1 of the paper (rates by regime and threat model)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ def register_table(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "table",
         help="Table 1: upper and lower rates by regime and threat model",
-        description="Print Table 1 of the paper (rates as SymPy expressions) in markdown or "
-        "LaTeX; with --n and --f, add columns with the registered bounds evaluated there.",
+        description="Print Table 1 of the paper in markdown (mathematics in Unicode) or LaTeX "
+        "(a tabularx of width \\linewidth; needs amsmath and tabularx); with --n and --f, add "
+        "the registered bounds evaluated there (markdown: two columns; LaTeX: the last lines "
+        "of each cell).",
         epilog=limits.epilog(("n, m, T", limits.TABLE_SIZE), ("dps", limits.DPS)),
     )
     p.add_argument("--format", choices=("markdown", "latex"), default="markdown")
