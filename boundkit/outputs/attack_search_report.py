@@ -103,6 +103,15 @@ def _b3_cell(r: Row) -> str:
     return _num(r.orthogonal) or "n/a"
 
 
+def _settings_text(settings: SearchSettings) -> str:
+    """``restarts 10, evaluations 500, ...``: the search settings in words, not a repr."""
+    return (
+        f"{settings.restarts} restarts, {settings.evaluations} evaluations per climb, "
+        f"{settings.count_rounds} count-move rounds, seed {settings.seed}, "
+        f"best {settings.keep} re-evaluated exactly"
+    )
+
+
 def to_markdown(
     rows: Sequence[Row], fits: Sequence[ExponentFit], settings: SearchSettings, command: str
 ) -> str:
@@ -122,7 +131,7 @@ def to_markdown(
     )
     return (
         "# Worst-case attack search against SMEA\n\n"
-        f"Regenerate: `{command}` (search settings: {settings}).\n\n"
+        f"Regenerate: `{command}` (search settings: {_settings_text(settings)}).\n\n"
         "Per-step divergence `||SMEA(H u B) - SMEA(H' u B')||` in units of `L` (= the "
         "uniform stability in units of `gamma L^2 T` under the linear loss), `m = 1`, "
         "honest messages in the `L`-ball, neighbouring runs differing in one honest "
