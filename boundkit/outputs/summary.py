@@ -42,7 +42,7 @@ def summarize(records: Sequence[Record]) -> list[Row]:
         rows.append(
             Row(
                 construction=name,
-                theorem=group[0].theorem,
+                theorem=_theorems(group),
                 cases=len(group),
                 passed=sum(r.status == "PASS" for r in group),
                 failed=sum(r.status in ("FAIL", "ERROR") for r in group),
@@ -53,6 +53,32 @@ def summarize(records: Sequence[Record]) -> list[Row]:
             )
         )
     return rows
+
+
+def _theorems(group: Sequence[Record]) -> str:
+    """The group's theorem labels in one: ``"thm3.2 vs thm3.3 (..., n - f {odd, even})"``.
+
+    Distinct labels keep their common words once and list what differs in braces, so a
+    row counting records of several labels never shows only the first one.
+    """
+    labels = list(dict.fromkeys(r.theorem for r in group))
+    if len(labels) == 1:
+        return labels[0]
+    head = _common_words(labels)
+    tail = _common_words([x[len(head) :][::-1] for x in labels])[::-1]
+    middle = ", ".join(x[len(head) : len(x) - len(tail)] for x in labels)
+    return f"{head}{{{middle}}}{tail}"
+
+
+def _common_words(labels: Sequence[str]) -> str:
+    """The longest common prefix of ``labels`` cut after a space or a bracket."""
+    prefix = labels[0][: min(len(x) for x in labels)]
+    for x in labels:
+        while not x.startswith(prefix):
+            prefix = prefix[:-1]
+    while prefix and prefix[-1] not in " ()":
+        prefix = prefix[:-1]
+    return prefix
 
 
 def _methods(group: Sequence[Record]) -> str:
