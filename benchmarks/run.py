@@ -557,7 +557,7 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
 def render(results: dict[str, Any]) -> str:
     """The figures as a GitHub table, one line per row (a wrapped cell would render as an
     extra, almost empty row)."""
-    from boundkit.outputs import markdown as md
+    from boundkit import markdown_text as md
 
     headers = ["key", "measured", "value", "target", "met"]
     rows = [[md.escape(str(cell)) for cell in row] for row in table_rows(results)]
@@ -569,7 +569,7 @@ def _loads(values: list[float]) -> str:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    from boundkit.outputs import markdown as md
+    from boundkit import markdown_text as md
 
     m = results["machine"]
     gmpy = f"yes (gmpy2 {m['gmpy2']})" if m["mpmath_backend"] == "gmpy" else "no"

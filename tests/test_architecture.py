@@ -24,6 +24,7 @@ RANKS: dict[str, int] = {
     "boundkit.config": 0,
     "boundkit.parallel": 0,
     "boundkit.json_document": 0,
+    "boundkit.markdown_text": 0,
     "boundkit.bounds": 1,
     "boundkit.rules": 1,
     "boundkit.dynamics": 2,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from boundkit import bounds
+from boundkit import markdown_text as md
 from boundkit.json_document import (
     document,
     dumps,
@@ -28,7 +29,6 @@ from boundkit.labs.experiment.findings import Duel, duels, margins, reference_st
 from boundkit.labs.experiment.measurements import Statistic
 from boundkit.labs.experiment.sweep import ExperimentResult
 from boundkit.labs.experiment.training import threat_kind
-from boundkit.outputs import markdown as md
 from boundkit.outputs import math_text
 
 _QUANTITY_WORDS = {

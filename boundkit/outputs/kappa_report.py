@@ -17,13 +17,13 @@ from fractions import Fraction
 
 import mpmath
 
+from boundkit import markdown_text as md
 from boundkit.labs import rule_check
 from boundkit.labs.kappa.budget import table_budget
 from boundkit.labs.kappa.certificate import Certificate
 from boundkit.labs.kappa.claims import claim_for, compare, universal_lower
 from boundkit.labs.kappa.rules import RULES
 from boundkit.labs.kappa.search import SearchResult, search
-from boundkit.outputs import markdown as md
 from boundkit.outputs import math_text
 from boundkit.parallel import map_ordered
 

@@ -22,10 +22,10 @@ import mpmath
 import sympy as sp
 
 from boundkit import bounds
+from boundkit import markdown_text as md
 from boundkit.bounds.parameters import evaluate as checked_evaluate
 from boundkit.bounds.symbols import L, T, f, gamma, kappa, m, mu, n
 from boundkit.errors import ParameterError
-from boundkit.outputs import markdown as md
 from boundkit.outputs import math_text
 from boundkit.outputs.math_text import AtLeast, AtMost, BigO, BigOmega, BigTheta, Root
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from boundkit import markdown_text as md
 from boundkit.checks.bound_sweep import SweepResult
 from boundkit.checks.grid import Grid
 from boundkit.checks.verify import FAMILY_FAILURE_PROBABILITY, Record, decision_policy
-from boundkit.outputs import markdown as md
 from boundkit.outputs import summary
 
 

@@ -3,9 +3,9 @@ mutation for the terminal."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from boundkit.markdown_text import code, sympy_text
 from proofs_check.mutations.catalogue_bounds import FINDINGS as FINDINGS_FILE
 from proofs_check.mutations.model import Mutation
 from proofs_check.mutations.runner import GateResult, Outcome
@@ -29,19 +29,10 @@ def _changed_lines(old: str, new: str) -> tuple[str, str]:
     return " ⏎ ".join(" ".join(x.split()) for x in a), " ⏎ ".join(" ".join(x.split()) for x in b)
 
 
-def _code(text: str) -> str:
-    """``text`` as an inline code span (a longer fence when it holds backticks)."""
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def change_text(mutation: Mutation) -> str:
     """``old -> new`` of the changed lines, on one line."""
     old, new = _changed_lines(mutation.old, mutation.new)
-    return f"{_code(old)} → {_code(new)}"
+    return f"{code(old)} → {code(new)}"
 
 
 def _cell(text: str) -> str:
@@ -49,17 +40,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-#: free text that GitHub would read as markup: ``*``, ``_`` at a word boundary, ``|``,
-#: ``<`` opening a tag, a backslash before punctuation
-_MARKUP = re.compile(r"\*|(?<!\w)_|_(?!\w)|\||<(?=[A-Za-z/!?])|\\(?=[!-/:-@\[-`{-~])")
-
-
 def _text(text: str) -> str:
     """Free text (a mutation's model, a killer's evidence) on one line, shown literally
     except for SymPy's operators: ``x**2`` as ``x^2``, ``2*f`` as ``2·f``."""
-    text = re.sub(r"(?<=[\w)\]])\*\*(?=[\w(\-])", "^", text.replace("\n", " "))
-    text = re.sub(r"(?<=[\w)\]])\*(?=[\w(])", "·", text)
-    return _MARKUP.sub(lambda match: "\\" + match.group(0), text)
+    return sympy_text(text.replace("\n", " "))
 
 
 def outcome_line(outcome: Outcome, done: int, total: int) -> str:
@@ -179,7 +163,7 @@ def _baseline(result: GateResult) -> list[str]:
     for run in sorted(result.baseline, key=lambda r: r.killer.label):
         verdict = "passes" if not run.failed else f"FAILS: {run.evidence}"
         out.append(
-            f"| {_text(run.killer.label)} | {_cell(_code(run.killer.command))} | "
+            f"| {_text(run.killer.label)} | {_cell(code(run.killer.command))} | "
             f"{_text(verdict)} | {run.seconds:.1f} |"
         )
     return out
