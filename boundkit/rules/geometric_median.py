@@ -14,7 +14,6 @@ Two modes (:func:`geometric_median`):
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -33,6 +32,7 @@ from boundkit.rules.points import (
     _mpf_from_fraction,
     _parse,
     _Points,
+    is_integer,
 )
 
 #: ByzFL 0.0.11's default smoothing ``nu`` of ``GeometricMedian``.
@@ -128,10 +128,7 @@ def check_iterations(iterations: object, smoothing: object) -> tuple[int | None,
         if smoothing is not None:
             raise ParameterError("smoothing", "None unless iterations is given", repr(smoothing))
         return None, Fraction(BYZFL_SMOOTHING)
-    if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, numbers.Integral):
-        raise ParameterError("iterations", "None or an integer >= 0", repr(iterations))
-    if iterations < 0:
-        raise ParameterError("iterations", "None or an integer >= 0", iterations)
+    _check_count("iterations", iterations, "None or an integer >= 0")
     nu = BYZFL_SMOOTHING if smoothing is None else smoothing
     kind = _entry_kind(nu)
     if kind is None or not _is_finite(nu, kind) or not nu > 0:
@@ -144,10 +141,15 @@ def _check_convergence_budget(tol: object, max_iter: object) -> None:
     kind = _entry_kind(tol)
     if kind is None or not _is_finite(tol, kind) or tol < 0:
         raise ParameterError("tol", "a finite real number >= 0", repr(tol))
-    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
-        raise ParameterError("max_iter", "an integer >= 0", repr(max_iter))
-    if max_iter < 0:
-        raise ParameterError("max_iter", "an integer >= 0", max_iter)
+    _check_count("max_iter", max_iter, "an integer >= 0")
+
+
+def _check_count(name: str, value: object, rule: str) -> None:
+    """``value`` an integer ``>= 0`` (else a one-line error stating ``rule``)."""
+    if not is_integer(value):
+        raise ParameterError(name, rule, repr(value))
+    if value < 0:
+        raise ParameterError(name, rule, value)
 
 
 def _smoothed(pts: _Points, iterations: int, nu: Fraction) -> list[Number]:

@@ -18,7 +18,6 @@ Neighbour conventions (``krum_neighbours``)
 
 from __future__ import annotations
 
-import numbers
 from fractions import Fraction
 from typing import Literal
 
@@ -27,7 +26,7 @@ import numpy as np
 from boundkit.errors import ParameterError
 from boundkit.rules.aggregate import Aggregate
 from boundkit.rules.linear_algebra import _norm2
-from boundkit.rules.points import Number, _average, _check_f, _parse, _Points
+from boundkit.rules.points import Number, _average, _check_f, _parse, _Points, is_integer
 
 #: ``"blanchard"`` (``n - f - 2`` neighbours), ``"byzfl"`` (``n - f - 1``) or a count.
 KrumNeighbours = Literal["blanchard", "byzfl"] | int
@@ -48,9 +47,7 @@ def neighbour_count(krum_neighbours: object, n: int, f: int) -> int:
             return n - f - 2
         if krum_neighbours == "byzfl":
             return n - f - 1
-    elif isinstance(krum_neighbours, numbers.Integral) and not isinstance(
-        krum_neighbours, (bool, np.bool_)
-    ):
+    elif is_integer(krum_neighbours):
         if not 1 <= krum_neighbours <= n - 1:
             raise ParameterError(
                 "krum_neighbours", "1 <= krum_neighbours <= n - 1", f"{krum_neighbours}, n={n}"
@@ -113,7 +110,7 @@ def multi_krum(
     f = _check_f(f, pts.n)
     if q is None:
         q = pts.n - f
-    if isinstance(q, (bool, np.bool_)) or not isinstance(q, numbers.Integral):
+    if not is_integer(q):
         raise ParameterError("q", "q is an integer", repr(q))
     if not 1 <= q <= pts.n:
         raise ParameterError("q", "1 <= q <= n", f"q={q}, n={pts.n}")

@@ -6,7 +6,6 @@ covariances of minimal ``lambda_max``.  The public entry point for a given subse
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -15,7 +14,15 @@ import numpy as np
 import sympy
 
 from boundkit.errors import ParameterError
-from boundkit.rules.points import Kind, Number, _fraction, _mpf_from_fraction, _parse, _Points
+from boundkit.rules.points import (
+    Kind,
+    Number,
+    _fraction,
+    _mpf_from_fraction,
+    _parse,
+    _Points,
+    is_integer,
+)
 
 
 def _norm2(vec: Sequence[Fraction]) -> Fraction:
@@ -225,7 +232,7 @@ def largest_eigenvalue_of_subset(vectors: object, subset: Iterable[int]) -> Numb
     if not idx:
         raise ParameterError("subset", "at least one index", "empty subset")
     for i in idx:
-        if isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral):
+        if not is_integer(i):
             raise ParameterError("subset", "integer indices", repr(i))
         if not 0 <= i < pts.n:
             raise ParameterError("subset", f"indices in 0..{pts.n - 1}", i)

@@ -275,9 +275,14 @@ def _parse(vectors: object, name: str = "vectors") -> _Points:
     return _parse_sequence(items, name)
 
 
+def is_integer(value: object) -> bool:
+    """A Python or numpy integer, not a ``bool`` (``True`` is not a count or an index)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
 def _check_f(f: object, n: int) -> int:
     """``f`` as an int with ``0 <= f < n/2``."""
-    if isinstance(f, (bool, np.bool_)) or not isinstance(f, numbers.Integral):
+    if not is_integer(f):
         raise ParameterError("f", "f is an integer", repr(f))
     f = int(f)
     if f < 0:
@@ -303,7 +308,7 @@ def _check_counts(counts: object, n_values: int) -> list[int]:
         )
     out = []
     for i, c in enumerate(items):
-        if isinstance(c, (bool, np.bool_)) or not isinstance(c, numbers.Integral):
+        if not is_integer(c):
             raise ParameterError("counts", "integer counts", f"counts[{i}] = {c!r}")
         if c < 1:
             raise ParameterError("counts", "counts >= 1", f"counts[{i}] = {c}")

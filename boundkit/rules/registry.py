@@ -4,12 +4,9 @@ options bound (:func:`make_rule`) and ByzFL's conventions (:data:`BYZFL_OPTIONS`
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from boundkit.errors import ParameterError
 from boundkit.rules.aggregate import Aggregate, GroupedAggregate
@@ -23,6 +20,7 @@ from boundkit.rules.krum import NEIGHBOUR_CONVENTIONS, krum, multi_krum
 from boundkit.rules.mda import mda
 from boundkit.rules.mean import mean, mean_grouped
 from boundkit.rules.median import coordinate_median
+from boundkit.rules.points import is_integer
 from boundkit.rules.smea import smea, smea_grouped
 from boundkit.rules.trimmed_mean import trimmed_mean
 
@@ -74,7 +72,7 @@ BYZFL_OPTIONS: dict[str, dict[str, Any]] = {
 
 def _check_option(key: str, value: object) -> None:
     """Options whose validity does not depend on the input, checked when a rule is made."""
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    is_int = is_integer(value)
     if key == "krum_neighbours" and not (
         value in NEIGHBOUR_CONVENTIONS if isinstance(value, str) else is_int and value >= 1
     ):
