@@ -42,13 +42,11 @@ The layers, bottom first (each subpackage imports only the ones above it in this
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-try:
-    __version__ = version("boundkit")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-    __version__ = "0+unknown"
+from boundkit.json_document import package_version
+
+__version__ = package_version()
 
 #: public name -> (module, attribute)
 _PUBLIC: dict[str, tuple[str, str]] = {

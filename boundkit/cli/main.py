@@ -25,6 +25,7 @@ from boundkit.cli.table import register_table
 from boundkit.cli.tightness import register_tightness
 from boundkit.cli.verify import register_verify
 from boundkit.errors import ParameterError
+from boundkit.json_document import package_version
 
 #: The subcommands, in the order of ``--help``: each adds its subparser and handler.
 REGISTERED = [
@@ -41,16 +42,6 @@ REGISTERED = [
 ]
 
 
-def _version() -> str:
-    """The installed distribution's version (what ``boundkit.__version__`` reports)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("boundkit")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m boundkit",
@@ -60,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         "on stderr, before any work), 3 internal error.  Each command's --help gives its "
         "limits.",
     )
-    parser.add_argument("--version", action="version", version=f"boundkit {_version()}")
+    parser.add_argument("--version", action="version", version=f"boundkit {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for register in REGISTERED:
         register(sub)
